@@ -1,0 +1,3 @@
+from kotoverkko.cli import main
+
+main()

@@ -1,0 +1,9 @@
+"""The versioned API: /api/v1/ and its OpenAPI document."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("", include("kotoverkko.network.api_urls")),
+]

@@ -1,0 +1,61 @@
+"""Writing and reading the audit log: who changed what, when."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEntry
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return sorted(str(v) for v in value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The audited values of an object, for comparing before and after a change."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            values[name] = _plain(list(getattr(obj, name).all())) if obj.pk else []
+        else:
+            values[name] = _plain(getattr(obj, name))
+    return values
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    changes: dict[str, Any] | None = None,
+    network_ids: Iterable[int] = (),
+) -> AuditEntry:
+    """Store one audit entry; called by services in the same transaction as the change."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    entry = AuditEntry.objects.create(
+        actor=user,
+        action=action,
+        model=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        changes=changes or {},
+    )
+    if ids := sorted(set(network_ids)):
+        entry.networks.set(ids)
+    return entry

@@ -1,0 +1,27 @@
+"""Top-level URLs: language-prefixed pages, the API, health."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from kotoverkko.common import views as common_views
+
+urlpatterns = [
+    path("healthz", common_views.healthz, name="healthz"),
+    path("api/v1/", include("kotoverkko.api.urls")),
+    path("_bench/trivial", common_views.trivial, name="trivial"),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("accounts/", include("kotoverkko.accounts.urls")),
+    path("outbox/", include("kotoverkko.mailing.urls")),
+    path("", include("kotoverkko.network.urls")),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

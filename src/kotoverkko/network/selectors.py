@@ -1,0 +1,226 @@
+"""Reading networks, organisations, people, memberships and join requests."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from kotoverkko.codelists.models import Municipality
+from kotoverkko.common.models import AuditEntry
+
+from .models import JoinRequest, Membership, Network, Organisation, Person
+from .roles import NetworkTree, roles_for
+
+
+def network_list_top() -> QuerySet[Network]:
+    return Network.objects.filter(parent__isnull=True).order_by("name")
+
+
+def network_list_all() -> QuerySet[Network]:
+    return Network.objects.select_related("parent").order_by("name")
+
+
+def network_get(*, slug: str) -> Network:
+    return Network.objects.select_related("parent", "contact_person__organisation").get(slug=slug)
+
+
+def network_children(*, network: Network) -> dict[str, list[Network]]:
+    """Regional sub-networks and thematic teams directly under the network."""
+    children = list(network.children.order_by("name"))
+    return {
+        "networks": [c for c in children if c.kind == Network.Kind.NETWORK],
+        "teams": [c for c in children if c.kind == Network.Kind.TEAM],
+    }
+
+
+def network_ids_below(*, network: Network) -> set[int]:
+    return NetworkTree.load().descendants(network.pk)
+
+
+def network_member_count(*, network: Network) -> int:
+    """People with an active membership in the network or anything below it (derived)."""
+    ids = network_ids_below(network=network)
+    return (
+        Person.objects.filter(memberships__network_id__in=ids, memberships__status="active")
+        .distinct()
+        .count()
+    )
+
+
+def person_network_ids(*, person: Person) -> set[int]:
+    """Every network the person belongs to, including those above a direct membership."""
+    tree = NetworkTree.load()
+    direct = person.memberships.filter(status=Membership.Status.ACTIVE).values_list(
+        "network_id", flat=True
+    )
+    result: set[int] = set()
+    for network_id in direct:
+        result.update(tree.ancestors(network_id))
+    return result
+
+
+@dataclass(frozen=True)
+class OrganisationFilters:
+    q: str = ""
+    type: str = ""
+    municipality: int | None = None
+    network: Network | None = None
+    include_inactive: bool = False
+
+
+def organisation_list(*, filters: OrganisationFilters) -> QuerySet[Organisation]:
+    qs = Organisation.objects.select_related("municipality")
+    if filters.q:
+        qs = qs.filter(
+            Q(name__icontains=filters.q)
+            | Q(name_fi__icontains=filters.q)
+            | Q(name_sv__icontains=filters.q)
+            | Q(name_en__icontains=filters.q)
+            | Q(business_id=filters.q)
+        )
+    if filters.type:
+        qs = qs.filter(type=filters.type)
+    if filters.municipality:
+        qs = qs.filter(
+            Q(municipality_id=filters.municipality)
+            | Exists(
+                Organisation.municipalities.through.objects.filter(
+                    organisation_id=OuterRef("pk"), municipality_id=filters.municipality
+                )
+            )
+        )
+    if filters.network is not None:
+        ids = network_ids_below(network=filters.network)
+        qs = qs.filter(
+            Exists(
+                Membership.objects.filter(
+                    person__organisation=OuterRef("pk"),
+                    network_id__in=ids,
+                    status=Membership.Status.ACTIVE,
+                )
+            )
+        )
+    if not filters.include_inactive:
+        from django.utils import timezone
+
+        qs = qs.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate()))
+    return qs.order_by("name", "pk")
+
+
+def organisation_get(*, pk: int) -> Organisation:
+    return (
+        Organisation.objects.select_related("municipality")
+        .prefetch_related("municipalities", "predecessors", "successors")
+        .get(pk=pk)
+    )
+
+
+def organisation_people(*, organisation: Organisation) -> QuerySet[Person]:
+    return organisation.people.order_by("last_name", "first_name")
+
+
+def municipality_choices(*, region_codes: list[str] | None = None) -> QuerySet[Municipality]:
+    qs = Municipality.objects.all()
+    if region_codes:
+        qs = qs.filter(region__code__in=region_codes)
+    return qs.order_by("name")
+
+
+def municipalities_in_use() -> QuerySet[Municipality]:
+    """Municipalities that some organisation is based in or serves (for directory filters)."""
+    return (
+        Municipality.objects.filter(
+            Q(home_organisations__isnull=False) | Q(organisations__isnull=False)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    q: str = ""
+    network: Network | None = None
+    organisation: int | None = None
+
+
+def person_list(*, filters: PersonFilters, user) -> QuerySet[Person]:
+    """People in the networks the user manages (all people for administrators)."""
+    qs = Person.objects.select_related("organisation", "user")
+    if not user.is_superuser:
+        roles = roles_for(user)
+        qs = qs.filter(
+            memberships__network_id__in=roles.manages,
+            memberships__status__in=["active", "requested"],
+        ).distinct()
+    if filters.network is not None:
+        ids = network_ids_below(network=filters.network)
+        qs = qs.filter(memberships__network_id__in=ids, memberships__status="active").distinct()
+    if filters.organisation:
+        qs = qs.filter(organisation_id=filters.organisation)
+    if filters.q:
+        for word in filters.q.split():
+            qs = qs.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(organisation__name__icontains=word)
+            )
+    return qs.order_by("last_name", "first_name", "pk")
+
+
+def network_memberships(*, network: Network, include_ended: bool = False) -> QuerySet[Membership]:
+    qs = Membership.objects.filter(network=network).select_related(
+        "person__organisation", "network"
+    )
+    if not include_ended:
+        qs = qs.exclude(status=Membership.Status.ENDED)
+    return qs.order_by("person__last_name", "person__first_name", "pk")
+
+
+def person_memberships(*, person: Person) -> QuerySet[Membership]:
+    """All of a person's memberships, current and ended (the history)."""
+    return person.memberships.select_related("network__parent").order_by(
+        "status", "-started_on", "-pk"
+    )
+
+
+def join_request_list_pending(*, user) -> QuerySet[JoinRequest]:
+    qs = JoinRequest.objects.filter(status=JoinRequest.Status.PENDING).select_related(
+        "network", "organisation", "municipality"
+    )
+    if not user.is_superuser:
+        qs = qs.filter(network_id__in=roles_for(user).manages)
+    return qs.order_by("created_at", "pk")
+
+
+def managed_network_list(*, user) -> QuerySet[Network]:
+    qs = Network.objects.select_related("parent")
+    if not user.is_superuser:
+        qs = qs.filter(pk__in=roles_for(user).manages)
+    return qs.annotate(
+        pending_requests=Count(
+            "join_requests", filter=Q(join_requests__status=JoinRequest.Status.PENDING)
+        )
+    ).order_by("name")
+
+
+def audit_entry_list(*, user, network: Network | None = None) -> QuerySet[AuditEntry]:
+    qs = AuditEntry.objects.select_related("actor")
+    if network is not None:
+        ids = network_ids_below(network=network)
+        qs = _entries_for_networks(qs, ids)
+    elif not user.is_superuser:
+        qs = _entries_for_networks(qs, roles_for(user).coordinates)
+    return qs.order_by("-at", "-pk")
+
+
+def _entries_for_networks(qs: QuerySet[AuditEntry], ids) -> QuerySet[AuditEntry]:
+    return qs.filter(
+        Exists(AuditEntry.networks.through.objects.filter(
+            auditentry_id=OuterRef("pk"), network_id__in=sorted(ids)
+        ))
+    )
+
+
+def people_prefetch() -> Prefetch:
+    return Prefetch("people", queryset=Person.objects.order_by("last_name"))
