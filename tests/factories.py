@@ -17,9 +17,10 @@ class UserFactory(DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("email",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.fi")
-    password = factory.PostGenerationMethodCall("set_password", "salasana-123")
+    password = factory.django.Password("salasana-123")
 
 
 class NetworkFactory(DjangoModelFactory):

@@ -1,9 +1,489 @@
-from django.http import HttpResponse
+"""Public pages (network home, directory, join form) and coordinator pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kotoverkko.common.cache import cache_for_anonymous, public_pages_changed
+from kotoverkko.common.permissions import require, user_can
+
+from . import selectors, services
+from .forms import (
+    DeclineForm,
+    JoinRequestForm,
+    MembershipAddForm,
+    MembershipRoleForm,
+    NetworkForm,
+    OrganisationForm,
+    PersonForm,
+)
+from .models import JoinRequest, Membership, Network, Organisation, Person
+from .roles import roles_for
+
+PAGE_SIZE = 25
 
 
+def _page(request, queryset, size: int = PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Show a service's validation errors on the form's fields (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in errors:
+                form.add_error(target, item)
+    else:
+        for item in error.error_list:
+            form.add_error(None, item)
+
+
+def _network_or_404(slug: str) -> Network:
+    try:
+        return selectors.network_get(slug=slug)
+    except Network.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+# Public pages -------------------------------------------------------------------------------
+
+
+@cache_for_anonymous
 def home(request):
-    return HttpResponse("home")
+    networks = list(selectors.network_list_top())
+    children = {n.pk: selectors.network_children(network=n) for n in networks}
+    cards = [{"network": n, **children[n.pk]} for n in networks]
+    return render(request, "network/home.html", {"cards": cards})
 
 
+@cache_for_anonymous
+def network_home(request, slug: str):
+    network = _network_or_404(slug)
+    children = selectors.network_children(network=network)
+    context = {
+        "network": network,
+        "subnetworks": children["networks"],
+        "teams": children["teams"],
+        "member_count": selectors.network_member_count(network=network),
+        "organisation_count": selectors.organisation_list(
+            filters=selectors.OrganisationFilters(network=network)
+        ).count(),
+        "can_manage": user_can(request.user, "network.manage", network),
+    }
+    return render(request, "network/network_home.html", context)
+
+
+def join(request, slug: str):
+    network = _network_or_404(slug)
+    if not network.is_open:
+        raise Http404
+    initial = {"language": request.LANGUAGE_CODE}
+    form = JoinRequestForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.join_request_submit(network=network, data=form.service_data())
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                return redirect("network:join_sent", slug=network.slug)
+        status = 400
+    return render(request, "network/join.html", {"network": network, "form": form},
+                  status=status)
+
+
+def join_sent(request, slug: str):
+    network = _network_or_404(slug)
+    return render(request, "network/join_sent.html", {"network": network})
+
+
+def organisation_list(request):
+    network = None
+    if slug := request.GET.get("network"):
+        network = Network.objects.filter(slug=slug).first()
+    try:
+        municipality = int(request.GET.get("municipality") or 0) or None
+    except ValueError:
+        municipality = None
+    type_ = request.GET.get("type", "")
+    if type_ not in Organisation.Type.values:
+        type_ = ""
+    filters = selectors.OrganisationFilters(
+        q=(request.GET.get("q") or "").strip()[:100],
+        type=type_,
+        municipality=municipality,
+        network=network,
+        include_inactive=request.GET.get("inactive") == "1",
+    )
+    page = _page(request, selectors.organisation_list(filters=filters))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "types": Organisation.Type.choices,
+        "municipalities": selectors.municipalities_in_use(),
+        "networks": selectors.network_list_all(),
+        "query": query.urlencode(),
+        "can_create": user_can(request.user, "organisation.create"),
+    }
+    return render(request, "network/organisation_list.html", context)
+
+
+def organisation_detail(request, pk: int):
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("municipality").prefetch_related(
+            "municipalities", "predecessors", "successors"
+        ),
+        pk=pk,
+    )
+    people = []
+    if request.user.is_authenticated:
+        people = [
+            {"person": p, "show_contact": user_can(request.user, "person.view_contact", p)}
+            for p in selectors.organisation_people(organisation=organisation)
+        ]
+    context = {
+        "organisation": organisation,
+        "people": people,
+        "can_edit": user_can(request.user, "organisation.edit", organisation),
+    }
+    return render(request, "network/organisation_detail.html", context)
+
+
+@login_required
+def person_detail(request, pk: int):
+    person = get_object_or_404(Person.objects.select_related("organisation", "municipality"),
+                               pk=pk)
+    show_contact = user_can(request.user, "person.view_contact", person)
+    can_edit = user_can(request.user, "person.edit", person)
+    if not (show_contact or can_edit):
+        raise PermissionDenied
+    context = {
+        "person": person,
+        "show_contact": show_contact,
+        "can_edit": can_edit,
+        "memberships": selectors.person_memberships(person=person),
+    }
+    return render(request, "network/person_detail.html", context)
+
+
+@login_required
 def dashboard(request):
-    return HttpResponse("dashboard")
+    person = getattr(request.user, "person", None)
+    roles = roles_for(request.user)
+    context = {
+        "person": person,
+        "memberships": selectors.person_memberships(person=person) if person else [],
+        "managed": selectors.managed_network_list(user=request.user)
+        if roles.manages or request.user.is_superuser else [],
+        "pending_count": selectors.join_request_list_pending(user=request.user).count()
+        if roles.manages or request.user.is_superuser else 0,
+        "edited_organisations": person.edited_organisations.all() if person else [],
+    }
+    return render(request, "network/dashboard.html", context)
+
+
+# Coordinator pages --------------------------------------------------------------------------
+
+
+def _require_coordination(request) -> None:
+    if not (request.user.is_superuser or user_can(request.user, "coordination.access")):
+        raise PermissionDenied
+
+
+@login_required
+def join_request_list(request):
+    _require_coordination(request)
+    page = _page(request, selectors.join_request_list_pending(user=request.user))
+    return render(request, "network/coordination/join_requests.html",
+                  {"page": page, "decline_form": DeclineForm()})
+
+
+def _join_request_for_decision(request, pk: int) -> JoinRequest:
+    join_request = get_object_or_404(JoinRequest.objects.select_related("network"), pk=pk)
+    require(request.user, "joinrequest.decide", join_request)
+    return join_request
+
+
+@login_required
+@require_POST
+def join_request_accept(request, pk: int):
+    join_request = _join_request_for_decision(request, pk)
+    try:
+        services.join_request_accept(actor=request.user, join_request=join_request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("network:join_requests")
+    public_pages_changed()
+    messages.success(request, _("%(name)s is now a member of %(network)s.") % {
+        "name": join_request.full_name, "network": join_request.network})
+    return redirect("network:join_requests")
+
+
+@login_required
+@require_POST
+def join_request_decline(request, pk: int):
+    join_request = _join_request_for_decision(request, pk)
+    form = DeclineForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.join_request_decline(actor=request.user, join_request=join_request, note=note)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("network:join_requests")
+    messages.success(request, _("The request of %(name)s was declined.") % {
+        "name": join_request.full_name})
+    return redirect("network:join_requests")
+
+
+@login_required
+def network_edit(request, slug: str):
+    network = _network_or_404(slug)
+    require(request.user, "network.manage", network)
+    form = NetworkForm(request.POST or None, instance=network)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.network_update(actor=request.user, network=network,
+                                        data=form.service_data())
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                public_pages_changed()
+                messages.success(request, _("The changes were saved."))
+                return redirect(network)
+        status = 400
+        network.refresh_from_db()
+    return render(request, "network/coordination/network_form.html",
+                  {"form": form, "network": network, "parent": network.parent}, status=status)
+
+
+@login_required
+def network_create(request, slug: str, kind: str):
+    parent = _network_or_404(slug)
+    if kind not in Network.Kind.values:
+        raise Http404
+    require(request.user, "network.create", parent)
+    form = NetworkForm(request.POST or None, initial={"languages": parent.languages})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                network = services.network_create(
+                    actor=request.user,
+                    data={**form.service_data(), "parent": parent, "kind": kind},
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                public_pages_changed()
+                messages.success(request, _("%(name)s was created.") % {"name": network})
+                return redirect(network)
+        status = 400
+    return render(request, "network/coordination/network_form.html",
+                  {"form": form, "network": None, "parent": parent, "kind": kind},
+                  status=status)
+
+
+@login_required
+def network_members(request, slug: str):
+    network = _network_or_404(slug)
+    require(request.user, "network.manage", network)
+    add_form = MembershipAddForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if add_form.is_valid():
+            try:
+                services.membership_add(actor=request.user, person=add_form.person,
+                                        network=network, role=add_form.cleaned_data["role"])
+            except ValidationError as error:
+                _apply_errors(add_form, error)
+            else:
+                messages.success(request, _("%(name)s was added.") % {"name": add_form.person})
+                return redirect("network:network_members", slug=network.slug)
+        status = 400
+    show_ended = request.GET.get("ended") == "1"
+    page = _page(request, selectors.network_memberships(network=network,
+                                                        include_ended=show_ended), 50)
+    context = {
+        "network": network,
+        "page": page,
+        "add_form": add_form,
+        "show_ended": show_ended,
+        "roles": Membership.Role.choices,
+    }
+    return render(request, "network/coordination/members.html", context, status=status)
+
+
+def _membership_for_change(request, pk: int) -> Membership:
+    membership = get_object_or_404(
+        Membership.objects.select_related("network", "person__user"), pk=pk
+    )
+    require(request.user, "membership.manage", membership)
+    return membership
+
+
+@login_required
+@require_POST
+def membership_role(request, pk: int):
+    membership = _membership_for_change(request, pk)
+    form = MembershipRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid role."))
+    else:
+        try:
+            services.membership_change_role(actor=request.user, membership=membership,
+                                            role=form.cleaned_data["role"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The role was changed."))
+    return redirect("network:network_members", slug=membership.network.slug)
+
+
+@login_required
+@require_POST
+def membership_end(request, pk: int):
+    membership = _membership_for_change(request, pk)
+    try:
+        services.membership_end(actor=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        public_pages_changed()
+        messages.success(request, _("The membership of %(name)s ended.") % {
+            "name": membership.person})
+    return redirect("network:network_members", slug=membership.network.slug)
+
+
+@login_required
+def person_list(request):
+    _require_coordination(request)
+    network = None
+    if slug := request.GET.get("network"):
+        network = Network.objects.filter(slug=slug).first()
+    filters = selectors.PersonFilters(q=(request.GET.get("q") or "").strip()[:100],
+                                      network=network)
+    page = _page(request, selectors.person_list(filters=filters, user=request.user), 50)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "network/coordination/people.html", {
+        "page": page,
+        "filters": filters,
+        "networks": selectors.managed_network_list(user=request.user),
+        "query": query.urlencode(),
+    })
+
+
+@login_required
+def person_create(request):
+    require(request.user, "person.create")
+    managed = selectors.managed_network_list(user=request.user)
+    form = PersonForm(request.POST or None)
+    network_slug = request.POST.get("network") or request.GET.get("network") or ""
+    status = 200
+    if request.method == "POST":
+        network = managed.filter(slug=network_slug).first()
+        if network is None:
+            form.add_error(None, _("Choose the network the person joins."))
+        if form.is_valid() and network is not None:
+            try:
+                person = services.person_create(actor=request.user, data=form.service_data(),
+                                                network=network)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("%(name)s was added.") % {"name": person})
+                return redirect(person)
+        status = 400
+    return render(request, "network/coordination/person_form.html", {
+        "form": form, "person": None, "networks": managed, "network_slug": network_slug,
+    }, status=status)
+
+
+@login_required
+def person_edit(request, pk: int):
+    person = get_object_or_404(Person, pk=pk)
+    require(request.user, "person.edit", person)
+    form = PersonForm(request.POST or None, instance=person)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.person_update(actor=request.user, person=person,
+                                       data=form.service_data())
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The changes were saved."))
+                return redirect(person)
+        status = 400
+        person.refresh_from_db()
+    return render(request, "network/coordination/person_form.html",
+                  {"form": form, "person": person}, status=status)
+
+
+@login_required
+def organisation_create(request):
+    require(request.user, "organisation.create")
+    form = OrganisationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                organisation = services.organisation_create(actor=request.user,
+                                                            data=form.service_data())
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                public_pages_changed()
+                messages.success(request, _("%(name)s was created.") % {"name": organisation})
+                return redirect(organisation)
+        status = 400
+    return render(request, "network/coordination/organisation_form.html",
+                  {"form": form, "organisation": None}, status=status)
+
+
+@login_required
+def organisation_edit(request, pk: int):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    require(request.user, "organisation.edit", organisation)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.organisation_update(actor=request.user, organisation=organisation,
+                                             data=form.service_data())
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                public_pages_changed()
+                messages.success(request, _("The changes were saved."))
+                return redirect(organisation)
+        status = 400
+        organisation.refresh_from_db()
+    return render(request, "network/coordination/organisation_form.html",
+                  {"form": form, "organisation": organisation}, status=status)
+
+
+@login_required
+def audit_log(request):
+    network = None
+    if slug := request.GET.get("network"):
+        network = _network_or_404(slug)
+    require(request.user, "audit.view", network)
+    page = _page(request, selectors.audit_entry_list(user=request.user, network=network), 50)
+    return render(request, "network/coordination/audit_log.html",
+                  {"page": page, "network": network})
+
+
