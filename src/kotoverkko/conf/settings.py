@@ -148,6 +148,8 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("fi", "sv", "en"), "sv": ("fi
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {
@@ -219,6 +221,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "kotoverkko.network.models.LANGUAGE_CHOICES"},
 }
 
 # Security: safe by default; plain-HTTP development turns the HTTPS parts off.
