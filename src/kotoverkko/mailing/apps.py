@@ -1,6 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# How often the worker sweeps the outbox for retries that have come due and for messages whose
+# delivery task was lost.
+OUTBOX_SWEEP_SECONDS = 60
+
 
 class MailingConfig(AppConfig):
     name = "kotoverkko.mailing"
@@ -10,7 +14,7 @@ class MailingConfig(AppConfig):
     def ready(self) -> None:
         from kotoverkko.common.scheduler import schedule
 
+        from . import rules  # noqa: F401 - registers the permission rules
         from .tasks import outbox_deliver_due
 
-        # A sweep for retries that have come due and for anything a lost task left behind.
-        schedule("outbox-sweep", every_seconds=60, task=outbox_deliver_due)
+        schedule("outbox-sweep", every_seconds=OUTBOX_SWEEP_SECONDS, task=outbox_deliver_due)

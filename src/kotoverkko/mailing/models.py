@@ -21,8 +21,9 @@ class OutboxMessage(models.Model):
     body_html = models.TextField(_("HTML"), blank=True)
     headers = models.JSONField(_("headers"), default=dict, blank=True)
     attachments = models.JSONField(default=list, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
