@@ -307,7 +307,7 @@ def _notify_managers_of_request(request: JoinRequest) -> None:
         memberships__network_id__in=tree.ancestors(request.network_id),
         memberships__role=Membership.Role.COORDINATOR,
         memberships__status=Membership.Status.ACTIVE,
-    ).distinct()
+    )
     if request.network.is_team:
         managers = managers | Person.objects.filter(
             memberships__network=request.network,

@@ -1,0 +1,48 @@
+"""Load the demo networks, organisations, people and logins (idempotent)."""
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kotoverkko.network.demo import database_has_networks, demo_load
+
+LABELS = {
+    "networks": gettext_lazy("networks and teams"),
+    "organisations": gettext_lazy("organisations"),
+    "people": gettext_lazy("people"),
+    "memberships": gettext_lazy("memberships"),
+    "logins": gettext_lazy("demo logins"),
+    "join requests": gettext_lazy("join requests"),
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data: Lapland's MAKO and Ostrobothnia's POMAKO networks with their "
+        "organisations, people, join requests and one login per role. Running it again adds "
+        "only what is missing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Load only when the database has no networks yet.",
+        )
+
+    def handle(self, *args, if_empty: bool = False, **options):
+        if if_empty and database_has_networks():
+            self.stdout.write(_("The database already has networks; the demo data was not loaded."))
+            return
+        started = time.monotonic()
+        summary = demo_load()
+        if not summary.created:
+            self.stdout.write(_("The demo data was already loaded; nothing was added."))
+            return
+        self.stdout.write(
+            _("Demo data loaded in %(seconds).1f s.") % {"seconds": time.monotonic() - started}
+        )
+        for key, count in summary.created.items():
+            self.stdout.write(f"  {LABELS.get(key, key)}: {count}")
