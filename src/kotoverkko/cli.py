@@ -21,13 +21,17 @@ def serve(argv: list[str]) -> int:
     """Run gunicorn with several workers and the background worker until interrupted."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="kotoverkko serve",
-                                     description="Run the site and the background worker.")
+    parser = argparse.ArgumentParser(
+        prog="kotoverkko serve", description="Run the site and the background worker."
+    )
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "3")))
-    parser.add_argument("--no-worker", action="store_true",
-                        help="Do not start the background worker (run it separately).")
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="Do not start the background worker (run it separately).",
+    )
     parser.add_argument("--no-migrate", action="store_true")
     options = parser.parse_args(argv)
 
@@ -36,18 +40,29 @@ def serve(argv: list[str]) -> int:
     _run_subcommand(["collectstatic", "--noinput", "-v", "0"])
 
     children: list[subprocess.Popen] = []
-    web = subprocess.Popen([
-        sys.executable, "-m", "gunicorn", "kotoverkko.conf.wsgi:application",
-        "--bind", f"{options.host}:{options.port}",
-        "--workers", str(options.workers),
-        "--access-logfile", "-",
-        "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-    ])
+    web = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "kotoverkko.conf.wsgi:application",
+            "--bind",
+            f"{options.host}:{options.port}",
+            "--workers",
+            str(options.workers),
+            "--access-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ]
+    )
     children.append(web)
     if not options.no_worker:
         children.append(subprocess.Popen([sys.executable, "-m", "kotoverkko", "worker"]))
-    print(f"Kotoverkko is running at http://{options.host}:{options.port}/ (Ctrl+C stops it)",
-          flush=True)
+    print(
+        f"Kotoverkko is running at http://{options.host}:{options.port}/ (Ctrl+C stops it)",
+        flush=True,
+    )
 
     def stop(signum, frame):
         for child in children:

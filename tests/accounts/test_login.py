@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_login_with_email_and_password(client):
     person = person_with_login(email="aino@example.fi")
-    response = client.post("/fi/accounts/login/", {"email": "AINO@example.fi",
-                                                   "password": "salasana-123"})
+    response = client.post(
+        "/fi/accounts/login/", {"email": "AINO@example.fi", "password": "salasana-123"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/fi/my/"
     assert client.get("/fi/my/").context["person"] == person
@@ -22,8 +23,7 @@ def test_login_with_email_and_password(client):
 
 def test_wrong_password_is_a_400_with_a_message(client):
     person_with_login(email="aino@example.fi")
-    response = client.post("/en/accounts/login/", {"email": "aino@example.fi",
-                                                   "password": "wrong"})
+    response = client.post("/en/accounts/login/", {"email": "aino@example.fi", "password": "wrong"})
     assert response.status_code == 400
     assert "incorrect" in response.content.decode()
 
@@ -34,8 +34,9 @@ def test_login_is_throttled_after_repeated_failures(client, settings):
     for _ in range(3):
         client.post("/en/accounts/login/", {"email": "aino@example.fi", "password": "nope"})
     # even the right password is refused while throttled
-    response = client.post("/en/accounts/login/", {"email": "aino@example.fi",
-                                                   "password": "salasana-123"})
+    response = client.post(
+        "/en/accounts/login/", {"email": "aino@example.fi", "password": "salasana-123"}
+    )
     assert response.status_code == 429
     assert "Too many failed attempts" in response.content.decode()
     assert LoginFailure.objects.filter(email="aino@example.fi").count() == 3
@@ -51,9 +52,10 @@ def test_successful_login_clears_earlier_failures(client, settings):
 
 def test_login_does_not_redirect_to_another_site(client):
     person_with_login(email="aino@example.fi")
-    response = client.post("/fi/accounts/login/", {
-        "email": "aino@example.fi", "password": "salasana-123",
-        "next": "https://evil.example/"})
+    response = client.post(
+        "/fi/accounts/login/",
+        {"email": "aino@example.fi", "password": "salasana-123", "next": "https://evil.example/"},
+    )
     assert response["Location"] == "/fi/my/"
 
 
@@ -68,8 +70,10 @@ def test_password_reset_goes_through_the_outbox_in_the_users_language(client):
     path = link.group(0).split("8000", 1)[-1] if "8000" in link.group(0) else link.group(0)
     response = client.get(path, follow=True)
     assert response.status_code == 200
-    response = client.post(response.redirect_chain[-1][0], {
-        "new_password1": "uusi-Salasana-2026", "new_password2": "uusi-Salasana-2026"})
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": "uusi-Salasana-2026", "new_password2": "uusi-Salasana-2026"},
+    )
     assert response.status_code == 302
     assert client.login(username="erik@example.fi", password="uusi-Salasana-2026")
 

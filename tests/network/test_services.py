@@ -58,24 +58,33 @@ def test_adding_an_existing_member_again_is_refused():
 
 def test_team_lead_role_only_in_teams():
     with pytest.raises(ValidationError):
-        services.membership_add(actor=None, person=PersonFactory(), network=NetworkFactory(),
-                                role=Membership.Role.LEAD)
+        services.membership_add(
+            actor=None, person=PersonFactory(), network=NetworkFactory(), role=Membership.Role.LEAD
+        )
 
 
 def test_bilingual_network_requires_swedish_name_and_description():
     with pytest.raises(ValidationError) as error:
-        services.network_create(actor=None, data={
-            "slug": "pomako", "name_fi": "POMAKO-verkosto", "name_sv": "",
-            "description_fi": "Verkosto", "description_sv": "", "languages": ["fi", "sv"],
-        })
+        services.network_create(
+            actor=None,
+            data={
+                "slug": "pomako",
+                "name_fi": "POMAKO-verkosto",
+                "name_sv": "",
+                "description_fi": "Verkosto",
+                "description_sv": "",
+                "languages": ["fi", "sv"],
+            },
+        )
     assert set(error.value.error_dict) >= {"name_sv", "description_sv"}
     assert not Network.objects.filter(slug="pomako").exists()
 
 
 def test_network_update_is_audited_with_the_changed_fields():
     coordinator = coordinator_of(network := NetworkFactory(meeting_rhythm_fi="kerran vuodessa"))
-    services.network_update(actor=coordinator.user, network=network,
-                            data={"meeting_rhythm_fi": "2 kertaa vuodessa"})
+    services.network_update(
+        actor=coordinator.user, network=network, data={"meeting_rhythm_fi": "2 kertaa vuodessa"}
+    )
     entry = AuditEntry.objects.filter(model="network.network", action="update").get()
     assert entry.actor == coordinator.user
     assert entry.changes == {"meeting_rhythm_fi": ["kerran vuodessa", "2 kertaa vuodessa"]}
@@ -84,34 +93,54 @@ def test_network_update_is_audited_with_the_changed_fields():
 
 def test_organisation_with_invalid_business_id_is_not_saved():
     with pytest.raises(ValidationError) as error:
-        services.organisation_create(actor=None, data={
-            "name_fi": "Testi Oy", "type": "company", "business_id": "1234567-8",
-        })
+        services.organisation_create(
+            actor=None,
+            data={
+                "name_fi": "Testi Oy",
+                "type": "company",
+                "business_id": "1234567-8",
+            },
+        )
     assert "business_id" in error.value.error_dict
     assert business_id_is_valid("0245437-2")  # a Y-tunnus with a correct check digit
 
 
 def test_organisation_predecessor_and_successor():
     ely = OrganisationFactory(name_fi="Lapin ELY-keskus", type="elinvoimakeskus")
-    successor = services.organisation_create(actor=None, data={
-        "name_fi": "Lapin elinvoimakeskus", "type": "elinvoimakeskus",
-        "municipality": municipality("698"), "predecessors": [ely],
-    })
+    successor = services.organisation_create(
+        actor=None,
+        data={
+            "name_fi": "Lapin elinvoimakeskus",
+            "type": "elinvoimakeskus",
+            "municipality": municipality("698"),
+            "predecessors": [ely],
+        },
+    )
     assert list(ely.successors.all()) == [successor]
 
 
 def test_person_email_is_unique_case_insensitively():
     PersonFactory(email="aino@example.fi")
     with pytest.raises(ValidationError, match="already listed"):
-        services.person_create(actor=None, data={
-            "first_name": "Aino", "last_name": "K", "email": "AINO@example.fi",
-        })
+        services.person_create(
+            actor=None,
+            data={
+                "first_name": "Aino",
+                "last_name": "K",
+                "email": "AINO@example.fi",
+            },
+        )
 
 
 def test_join_request_twice_gets_a_clear_message_and_one_row():
     network = NetworkFactory()
-    data = {"first_name": "Noora", "last_name": "Hakala", "email": "noora@example.fi",
-            "organisation_name": "Kemin kaupunki", "language": "fi"}
+    data = {
+        "first_name": "Noora",
+        "last_name": "Hakala",
+        "email": "noora@example.fi",
+        "organisation_name": "Kemin kaupunki",
+        "language": "fi",
+    }
     services.join_request_submit(network=network, data=data)
     with pytest.raises(ValidationError, match="already waiting"):
         services.join_request_submit(network=network, data={**data, "email": "NOORA@example.fi"})
@@ -121,19 +150,31 @@ def test_join_request_twice_gets_a_clear_message_and_one_row():
 def test_join_request_from_a_member_is_refused():
     membership = MembershipFactory()
     with pytest.raises(ValidationError, match="already a member"):
-        services.join_request_submit(network=membership.network, data={
-            "first_name": "X", "last_name": "Y", "email": membership.person.email,
-            "organisation_name": "Z", "language": "fi",
-        })
+        services.join_request_submit(
+            network=membership.network,
+            data={
+                "first_name": "X",
+                "last_name": "Y",
+                "email": membership.person.email,
+                "organisation_name": "Z",
+                "language": "fi",
+            },
+        )
 
 
 def test_join_request_tells_the_coordinators_by_email():
     network = NetworkFactory()
     coordinator = coordinator_of(network, language="sv")
-    services.join_request_submit(network=network, data={
-        "first_name": "Noora", "last_name": "Hakala", "email": "noora@example.fi",
-        "organisation_name": "Kemin kaupunki", "language": "fi",
-    })
+    services.join_request_submit(
+        network=network,
+        data={
+            "first_name": "Noora",
+            "last_name": "Hakala",
+            "email": "noora@example.fi",
+            "organisation_name": "Kemin kaupunki",
+            "language": "fi",
+        },
+    )
     message = OutboxMessage.objects.get(to_email=coordinator.email)
     assert message.language == "sv"
     assert "Noora Hakala" in message.subject

@@ -31,10 +31,13 @@ class WellbeingCounty(CodeListItem):
 
 
 class Municipality(CodeListItem):
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
-                               related_name="municipalities")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="municipalities"
+    )
     wellbeing_county = models.ForeignKey(
-        WellbeingCounty, verbose_name=_("wellbeing services county"), on_delete=models.PROTECT,
+        WellbeingCounty,
+        verbose_name=_("wellbeing services county"),
+        on_delete=models.PROTECT,
         related_name="municipalities",
     )
 
@@ -44,8 +47,9 @@ class Municipality(CodeListItem):
 
 
 class ServiceClass(CodeListItem):
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
 
     class Meta(CodeListItem.Meta):
         ordering = ["code"]
@@ -54,8 +58,9 @@ class ServiceClass(CodeListItem):
 
 
 class TargetGroup(CodeListItem):
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
 
     class Meta(CodeListItem.Meta):
         ordering = ["code"]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from kotoverkko.codelists.models import Municipality
 
 from .models import LANGUAGE_CHOICES, JoinRequest, Membership, Network, Organisation, Person
+from .selectors import OrganisationFilters
 
 
 class JoinRequestForm(forms.ModelForm):
@@ -14,8 +15,18 @@ class JoinRequestForm(forms.ModelForm):
 
     class Meta:
         model = JoinRequest
-        fields = ["first_name", "last_name", "email", "phone", "title", "organisation",
-                  "organisation_name", "municipality", "language", "message"]
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "title",
+            "organisation",
+            "organisation_name",
+            "municipality",
+            "language",
+            "message",
+        ]
         widgets = {
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
@@ -58,18 +69,34 @@ def _translated(base: str, label: str, widget=None, required_fi: bool = True) ->
 
 class NetworkForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
-        label=_("Languages"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple,
+        label=_("Languages"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("A network with Swedish needs its texts in Swedish as well."),
     )
 
     class Meta:
         model = Network
         fields = [
-            "name_fi", "name_sv", "name_en", "short_name", "slug", "languages",
-            "description_fi", "description_sv", "description_en",
-            "how_to_join_fi", "how_to_join_sv", "how_to_join_en",
-            "meeting_rhythm_fi", "meeting_rhythm_sv", "meeting_rhythm_en",
-            "contact_person", "contact_email", "municipalities", "is_open",
+            "name_fi",
+            "name_sv",
+            "name_en",
+            "short_name",
+            "slug",
+            "languages",
+            "description_fi",
+            "description_sv",
+            "description_en",
+            "how_to_join_fi",
+            "how_to_join_sv",
+            "how_to_join_en",
+            "meeting_rhythm_fi",
+            "meeting_rhythm_sv",
+            "meeting_rhythm_en",
+            "contact_person",
+            "contact_email",
+            "municipalities",
+            "is_open",
         ]
         widgets = {
             "description_fi": forms.Textarea(attrs={"rows": 5}),
@@ -104,10 +131,23 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [
-            "name_fi", "name_sv", "name_en", "type", "language_status", "business_id",
-            "municipality", "municipalities", "website", "email", "phone",
-            "description_fi", "description_sv", "description_en",
-            "valid_from", "valid_until", "predecessors",
+            "name_fi",
+            "name_sv",
+            "name_en",
+            "type",
+            "language_status",
+            "business_id",
+            "municipality",
+            "municipalities",
+            "website",
+            "email",
+            "phone",
+            "description_fi",
+            "description_sv",
+            "description_en",
+            "valid_from",
+            "valid_until",
+            "predecessors",
         ]
         widgets = {
             "valid_from": forms.DateInput(attrs={"type": "date"}),
@@ -140,8 +180,16 @@ class OrganisationForm(forms.ModelForm):
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = ["first_name", "last_name", "email", "phone", "title", "organisation",
-                  "municipality", "language"]
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "title",
+            "organisation",
+            "municipality",
+            "language",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,5 +224,27 @@ class MembershipRoleForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    note = forms.CharField(label=_("Note to the applicant (optional)"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Note to the applicant (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def organisation_filters_from(params) -> OrganisationFilters:
+    """The organisation directory's filters from a query string, ignoring invalid values."""
+    network = None
+    if slug := (params.get("network") or "").strip():
+        network = Network.objects.filter(slug=slug[:80]).first()
+    try:
+        municipality = int(params.get("municipality") or 0)
+    except ValueError:
+        municipality = 0
+    type_ = params.get("type", "")
+    return OrganisationFilters(
+        q=(params.get("q") or "").strip()[:100],
+        type=type_ if type_ in Organisation.Type.values else "",
+        municipality=municipality if 0 < municipality < 2**31 else None,
+        network=network,
+        include_inactive=params.get("inactive") == "1",
+    )

@@ -21,21 +21,33 @@ class Network(models.Model):
         TEAM = "team", _("team")
 
     slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices,
-                            default=Kind.NETWORK)
-    parent = models.ForeignKey("self", verbose_name=_("part of"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NETWORK)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("abbreviation"), max_length=40, blank=True)
     description = models.TextField(_("description"), blank=True)
     how_to_join = models.TextField(_("how to join"), blank=True)
     meeting_rhythm = models.CharField(_("meeting rhythm"), max_length=200, blank=True)
     languages = models.JSONField(_("languages"), default=list)
-    contact_person = models.ForeignKey("Person", verbose_name=_("contact person"), null=True,
-                                       blank=True, on_delete=models.SET_NULL, related_name="+")
+    contact_person = models.ForeignKey(
+        "Person",
+        verbose_name=_("contact person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    municipalities = models.ManyToManyField("codelists.Municipality", verbose_name=_("area"),
-                                            blank=True, related_name="networks")
+    municipalities = models.ManyToManyField(
+        "codelists.Municipality", verbose_name=_("area"), blank=True, related_name="networks"
+    )
     is_open = models.BooleanField(_("open for join requests"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -120,25 +132,39 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     type = models.CharField(_("type"), max_length=30, choices=Type.choices, db_index=True)
     description = models.TextField(_("description"), blank=True)
-    municipality = models.ForeignKey("codelists.Municipality", verbose_name=_("home municipality"),
-                                     null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="home_organisations")
-    municipalities = models.ManyToManyField("codelists.Municipality",
-                                            verbose_name=_("municipalities served"), blank=True,
-                                            related_name="organisations")
-    language_status = models.CharField(_("language"), max_length=10,
-                                       choices=LanguageStatus.choices,
-                                       default=LanguageStatus.FINNISH)
+    municipality = models.ForeignKey(
+        "codelists.Municipality",
+        verbose_name=_("home municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="home_organisations",
+    )
+    municipalities = models.ManyToManyField(
+        "codelists.Municipality",
+        verbose_name=_("municipalities served"),
+        blank=True,
+        related_name="organisations",
+    )
+    language_status = models.CharField(
+        _("language"), max_length=10, choices=LanguageStatus.choices, default=LanguageStatus.FINNISH
+    )
     business_id = models.CharField(_("business ID"), max_length=9, blank=True, db_index=True)
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    predecessors = models.ManyToManyField("self", verbose_name=_("predecessors"), blank=True,
-                                          symmetrical=False, related_name="successors")
-    editors = models.ManyToManyField("Person", verbose_name=_("editors"), blank=True,
-                                     related_name="edited_organisations")
+    predecessors = models.ManyToManyField(
+        "self",
+        verbose_name=_("predecessors"),
+        blank=True,
+        symmetrical=False,
+        related_name="successors",
+    )
+    editors = models.ManyToManyField(
+        "Person", verbose_name=_("editors"), blank=True, related_name="edited_organisations"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -168,9 +194,13 @@ class Organisation(models.Model):
 
     def clean(self) -> None:
         if self.business_id and not business_id_is_valid(self.business_id):
-            raise ValidationError({"business_id": _(
-                "Enter a Finnish business ID in the form 1234567-8 with a valid check digit."
-            )})
+            raise ValidationError(
+                {
+                    "business_id": _(
+                        "Enter a Finnish business ID in the form 1234567-8 with a valid check digit."
+                    )
+                }
+            )
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": _("The end date is before the start date.")})
 
@@ -193,15 +223,32 @@ class Person(models.Model):
     email = models.EmailField(_("e-mail"), unique=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
-    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), null=True,
-                                     blank=True, on_delete=models.SET_NULL, related_name="people")
-    municipality = models.ForeignKey("codelists.Municipality", verbose_name=_("municipality"),
-                                     null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="people")
-    language = models.CharField(_("preferred language"), max_length=5, choices=LANGUAGE_CHOICES,
-                                default="fi")
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="person")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    municipality = models.ForeignKey(
+        "codelists.Municipality",
+        verbose_name=_("municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    language = models.CharField(
+        _("preferred language"), max_length=5, choices=LANGUAGE_CHOICES, default="fi"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -213,16 +260,16 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("network:person_detail", kwargs={"pk": self.pk})
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
-
-    def save(self, *args, **kwargs):
-        self.email = (self.email or "").strip().lower()
-        super().save(*args, **kwargs)
 
 
 class Membership(models.Model):
@@ -238,13 +285,16 @@ class Membership(models.Model):
         ACTIVE = "active", _("active")
         ENDED = "ended", _("ended")
 
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE,
-                               related_name="memberships")
-    network = models.ForeignKey(Network, verbose_name=_("network"), on_delete=models.CASCADE,
-                                related_name="memberships")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.ACTIVE, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
     started_on = models.DateField(_("from"), null=True, blank=True)
     ended_on = models.DateField(_("until"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -274,31 +324,46 @@ class JoinRequest(models.Model):
         ACCEPTED = "accepted", _("accepted")
         DECLINED = "declined", _("declined")
 
-    network = models.ForeignKey(Network, verbose_name=_("network"), on_delete=models.CASCADE,
-                                related_name="join_requests")
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="join_requests"
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
-    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), null=True,
-                                     blank=True, on_delete=models.SET_NULL, related_name="+")
-    organisation_name = models.CharField(_("organisation, if not in the list"), max_length=200,
-                                         blank=True)
-    municipality = models.ForeignKey("codelists.Municipality", verbose_name=_("municipality"),
-                                     null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    organisation_name = models.CharField(
+        _("organisation, if not in the list"), max_length=200, blank=True
+    )
+    municipality = models.ForeignKey(
+        "codelists.Municipality",
+        verbose_name=_("municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     message = models.TextField(_("message"), blank=True)
-    language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES,
-                                default="fi")
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.PENDING, db_index=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES, default="fi")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(_("note to the applicant"), blank=True)
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="join_requests")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="join_requests"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -47,9 +47,9 @@ class NetworkTree:
 @dataclass(frozen=True)
 class Roles:
     person_id: int | None = None
-    member_of: frozenset[int] = frozenset()      # derived: direct memberships and their parents
-    coordinates: frozenset[int] = frozenset()    # derived: coordinated networks and all below
-    leads: frozenset[int] = frozenset()          # teams led
+    member_of: frozenset[int] = frozenset()  # derived: direct memberships and their parents
+    coordinates: frozenset[int] = frozenset()  # derived: coordinated networks and all below
+    leads: frozenset[int] = frozenset()  # teams led
     edits_organisations: frozenset[int] = frozenset()
     coordinated_area: frozenset[int] = field(default_factory=frozenset)  # municipality ids
 
@@ -98,9 +98,7 @@ def roles_for(user) -> Roles:
             member_of=frozenset(member_of),
             coordinates=frozenset(coordinates),
             leads=frozenset(leads),
-            edits_organisations=frozenset(
-                person.edited_organisations.values_list("pk", flat=True)
-            ),
+            edits_organisations=frozenset(person.edited_organisations.values_list("pk", flat=True)),
             coordinated_area=frozenset(area),
         )
     user._kotoverkko_roles = roles

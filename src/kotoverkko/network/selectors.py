@@ -225,9 +225,11 @@ def audit_entry_list(*, user, network: Network | None = None) -> QuerySet[AuditE
 
 def _entries_for_networks(qs: QuerySet[AuditEntry], ids) -> QuerySet[AuditEntry]:
     return qs.filter(
-        Exists(AuditEntry.networks.through.objects.filter(
-            auditentry_id=OuterRef("pk"), network_id__in=sorted(ids)
-        ))
+        Exists(
+            AuditEntry.networks.through.objects.filter(
+                auditentry_id=OuterRef("pk"), network_id__in=sorted(ids)
+            )
+        )
     )
 
 
@@ -240,8 +242,10 @@ def people_prefetch() -> Prefetch:
 
 def network_list_by_kind(*, kind: str, parent: Network | None = None) -> QuerySet[Network]:
     """Networks or teams with their parent and area, as the API lists them."""
-    qs = Network.objects.filter(kind=kind).select_related("parent").prefetch_related(
-        "municipalities"
+    qs = (
+        Network.objects.filter(kind=kind)
+        .select_related("parent")
+        .prefetch_related("municipalities")
     )
     if parent is not None:
         qs = qs.filter(parent=parent)
@@ -266,8 +270,9 @@ def person_list_visible(*, filters: PersonFilters, user) -> QuerySet[Person]:
         visible = Exists(
             memberships.filter(network_id__in=sorted(shared), status=Membership.Status.ACTIVE)
         ) | Exists(
-            memberships.filter(network_id__in=sorted(roles.manages),
-                               status__in=["active", "requested"])
+            memberships.filter(
+                network_id__in=sorted(roles.manages), status__in=["active", "requested"]
+            )
         )
         if roles.person_id is not None:
             visible |= Q(pk=roles.person_id)
@@ -290,8 +295,9 @@ def people_attach_network_ids(*, people: list[Person]) -> list[Person]:
     return people
 
 
-def membership_list_managed(*, user, network: Network | None = None,
-                            status: str = "") -> QuerySet[Membership]:
+def membership_list_managed(
+    *, user, network: Network | None = None, status: str = ""
+) -> QuerySet[Membership]:
     """Memberships of the networks the user manages (all for administrators)."""
     qs = Membership.objects.select_related("person", "network")
     if not user.is_superuser:

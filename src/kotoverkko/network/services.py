@@ -19,18 +19,56 @@ from .models import JoinRequest, Membership, Network, Organisation, Person
 from .roles import NetworkTree, forget_roles
 
 NETWORK_AUDITED = [
-    "slug", "kind", "parent", "name_fi", "name_sv", "name_en", "short_name", "description_fi",
-    "description_sv", "description_en", "how_to_join_fi", "how_to_join_sv", "how_to_join_en",
-    "meeting_rhythm_fi", "meeting_rhythm_sv", "meeting_rhythm_en", "languages", "contact_person",
-    "contact_email", "municipalities", "is_open",
+    "slug",
+    "kind",
+    "parent",
+    "name_fi",
+    "name_sv",
+    "name_en",
+    "short_name",
+    "description_fi",
+    "description_sv",
+    "description_en",
+    "how_to_join_fi",
+    "how_to_join_sv",
+    "how_to_join_en",
+    "meeting_rhythm_fi",
+    "meeting_rhythm_sv",
+    "meeting_rhythm_en",
+    "languages",
+    "contact_person",
+    "contact_email",
+    "municipalities",
+    "is_open",
 ]
 ORGANISATION_AUDITED = [
-    "name_fi", "name_sv", "name_en", "type", "description_fi", "description_sv", "description_en",
-    "municipality", "municipalities", "language_status", "business_id", "website", "email",
-    "phone", "valid_from", "valid_until", "predecessors", "editors",
+    "name_fi",
+    "name_sv",
+    "name_en",
+    "type",
+    "description_fi",
+    "description_sv",
+    "description_en",
+    "municipality",
+    "municipalities",
+    "language_status",
+    "business_id",
+    "website",
+    "email",
+    "phone",
+    "valid_from",
+    "valid_until",
+    "predecessors",
+    "editors",
 ]
 PERSON_AUDITED = [
-    "first_name", "last_name", "email", "phone", "title", "organisation", "municipality",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "title",
+    "organisation",
+    "municipality",
     "language",
 ]
 M2M = {"municipalities", "predecessors", "editors"}
@@ -90,9 +128,13 @@ def network_create(*, actor, data: dict[str, Any]) -> Network:
     network = Network()
     m2m = _assign(network, data)
     _save_validated(network, m2m)
-    audit_record(actor=actor, action="create", obj=network,
-                 changes=diff({}, snapshot(network, NETWORK_AUDITED)),
-                 network_ids=_network_scope(network))
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=network,
+        changes=diff({}, snapshot(network, NETWORK_AUDITED)),
+        network_ids=_network_scope(network),
+    )
     return network
 
 
@@ -103,8 +145,13 @@ def network_update(*, actor, network: Network, data: dict[str, Any]) -> Network:
     _save_validated(network, m2m)
     changes = diff(before, snapshot(network, NETWORK_AUDITED))
     if changes:
-        audit_record(actor=actor, action="update", obj=network, changes=changes,
-                     network_ids=_network_scope(network))
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=network,
+            changes=changes,
+            network_ids=_network_scope(network),
+        )
     return network
 
 
@@ -116,9 +163,13 @@ def organisation_create(*, actor, data: dict[str, Any]) -> Organisation:
     organisation = Organisation()
     m2m = _assign(organisation, data)
     _save_validated(organisation, m2m)
-    audit_record(actor=actor, action="create", obj=organisation,
-                 changes=diff({}, snapshot(organisation, ORGANISATION_AUDITED)),
-                 network_ids=_organisation_scope(organisation))
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=organisation,
+        changes=diff({}, snapshot(organisation, ORGANISATION_AUDITED)),
+        network_ids=_organisation_scope(organisation),
+    )
     return organisation
 
 
@@ -129,8 +180,13 @@ def organisation_update(*, actor, organisation: Organisation, data: dict[str, An
     _save_validated(organisation, m2m)
     changes = diff(before, snapshot(organisation, ORGANISATION_AUDITED))
     if changes:
-        audit_record(actor=actor, action="update", obj=organisation, changes=changes,
-                     network_ids=_organisation_scope(organisation))
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=organisation,
+            changes=changes,
+            network_ids=_organisation_scope(organisation),
+        )
     return organisation
 
 
@@ -145,8 +201,13 @@ def _email_taken(email: str, exclude_pk: int | None = None) -> bool:
 
 
 @transaction.atomic
-def person_create(*, actor, data: dict[str, Any], network: Network | None = None,
-                  role: str = Membership.Role.MEMBER) -> Person:
+def person_create(
+    *,
+    actor,
+    data: dict[str, Any],
+    network: Network | None = None,
+    role: str = Membership.Role.MEMBER,
+) -> Person:
     """Add a person, and if a network is given, make them an active member of it."""
     if _email_taken(data.get("email", "")):
         raise ValidationError({"email": _("Someone with this e-mail address is already listed.")})
@@ -157,9 +218,13 @@ def person_create(*, actor, data: dict[str, Any], network: Network | None = None
     person.save()
     if network is not None:
         membership_add(actor=actor, person=person, network=network, role=role)
-    audit_record(actor=actor, action="create", obj=person,
-                 changes=diff({}, snapshot(person, PERSON_AUDITED)),
-                 network_ids=_person_scope(person))
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=person,
+        changes=diff({}, snapshot(person, PERSON_AUDITED)),
+        network_ids=_person_scope(person),
+    )
     return person
 
 
@@ -177,8 +242,13 @@ def person_update(*, actor, person: Person, data: dict[str, Any]) -> Person:
         person.user.save(update_fields=["email"])
     changes = diff(before, snapshot(person, PERSON_AUDITED))
     if changes:
-        audit_record(actor=actor, action="update", obj=person, changes=changes,
-                     network_ids=_person_scope(person))
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=person,
+            changes=changes,
+            network_ids=_person_scope(person),
+        )
     return person
 
 
@@ -186,44 +256,67 @@ def person_update(*, actor, person: Person, data: dict[str, Any]) -> Person:
 
 
 @transaction.atomic
-def membership_add(*, actor, person: Person, network: Network,
-                   role: str = Membership.Role.MEMBER,
-                   status: str = Membership.Status.ACTIVE,
-                   started_on: date | None = None) -> Membership:
+def membership_add(
+    *,
+    actor,
+    person: Person,
+    network: Network,
+    role: str = Membership.Role.MEMBER,
+    status: str = Membership.Status.ACTIVE,
+    started_on: date | None = None,
+) -> Membership:
     """Make the person a member of the network; an existing current membership is reused."""
     if role == Membership.Role.LEAD and not network.is_team:
         raise ValidationError({"role": _("Only a team has a team lead.")})
-    current = Membership.objects.select_for_update().filter(
-        person=person, network=network, status__in=["active", "requested"]
-    ).first()
+    current = (
+        Membership.objects.select_for_update()
+        .filter(person=person, network=network, status__in=["active", "requested"])
+        .first()
+    )
     if current is not None:
         if current.status == Membership.Status.ACTIVE and current.role == role:
-            raise ValidationError(_("%(person)s is already a member of %(network)s.") % {
-                "person": person, "network": network})
+            raise ValidationError(
+                _("%(person)s is already a member of %(network)s.")
+                % {"person": person, "network": network}
+            )
         before = snapshot(current, ["role", "status"])
         current.role = role
         current.status = status
         if status == Membership.Status.ACTIVE and current.started_on is None:
             current.started_on = started_on or timezone.localdate()
         current.save(update_fields=["role", "status", "started_on"])
-        audit_record(actor=actor, action="update", obj=current,
-                     changes=diff(before, snapshot(current, ["role", "status"])),
-                     network_ids=_network_scope(network))
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=current,
+            changes=diff(before, snapshot(current, ["role", "status"])),
+            network_ids=_network_scope(network),
+        )
         _forget(person)
         return current
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
-                person=person, network=network, role=role, status=status,
+                person=person,
+                network=network,
+                role=role,
+                status=status,
                 started_on=(started_on or timezone.localdate())
-                if status == Membership.Status.ACTIVE else None,
+                if status == Membership.Status.ACTIVE
+                else None,
             )
     except IntegrityError as exc:
-        raise ValidationError(_("%(person)s is already a member of %(network)s.") % {
-            "person": person, "network": network}) from exc
-    audit_record(actor=actor, action="create", obj=membership,
-                 changes={"role": [None, role], "status": [None, status]},
-                 network_ids=_network_scope(network))
+        raise ValidationError(
+            _("%(person)s is already a member of %(network)s.")
+            % {"person": person, "network": network}
+        ) from exc
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=membership,
+        changes={"role": [None, role], "status": [None, status]},
+        network_ids=_network_scope(network),
+    )
     _forget(person)
     return membership
 
@@ -237,9 +330,13 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
     before = snapshot(membership, ["role"])
     membership.role = role
     membership.save(update_fields=["role"])
-    audit_record(actor=actor, action="update", obj=membership,
-                 changes=diff(before, snapshot(membership, ["role"])),
-                 network_ids=_network_scope(membership.network))
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=membership,
+        changes=diff(before, snapshot(membership, ["role"])),
+        network_ids=_network_scope(membership.network),
+    )
     _forget(membership.person)
     return membership
 
@@ -252,10 +349,16 @@ def membership_end(*, actor, membership: Membership, ended_on: date | None = Non
     membership.status = Membership.Status.ENDED
     membership.ended_on = ended_on or timezone.localdate()
     membership.save(update_fields=["status", "ended_on"])
-    audit_record(actor=actor, action="update", obj=membership,
-                 changes={"status": ["active", "ended"],
-                          "ended_on": [None, membership.ended_on.isoformat()]},
-                 network_ids=_network_scope(membership.network))
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=membership,
+        changes={
+            "status": ["active", "ended"],
+            "ended_on": [None, membership.ended_on.isoformat()],
+        },
+        network_ids=_network_scope(membership.network),
+    )
     _forget(membership.person)
     return membership
 
@@ -279,8 +382,10 @@ def join_request_submit(*, network: Network, data: dict[str, Any]) -> JoinReques
         person__email__iexact=email, network=network, status=Membership.Status.ACTIVE
     ).exists():
         raise ValidationError(
-            {"email": _("This e-mail address is already a member of %(network)s.")
-             % {"network": network}}
+            {
+                "email": _("This e-mail address is already a member of %(network)s.")
+                % {"network": network}
+            }
         )
     if JoinRequest.objects.filter(
         network=network, email__iexact=email, status=JoinRequest.Status.PENDING
@@ -332,16 +437,19 @@ def join_request_accept(*, actor, join_request: JoinRequest) -> Membership:
         raise ValidationError(_("This request has already been decided."))
     person = Person.objects.filter(email__iexact=request.email).first()
     if person is None:
-        person = person_create(actor=actor, data={
-            "first_name": request.first_name,
-            "last_name": request.last_name,
-            "email": request.email,
-            "phone": request.phone,
-            "title": request.title,
-            "organisation": request.organisation,
-            "municipality": request.municipality,
-            "language": request.language,
-        })
+        person = person_create(
+            actor=actor,
+            data={
+                "first_name": request.first_name,
+                "last_name": request.last_name,
+                "email": request.email,
+                "phone": request.phone,
+                "title": request.title,
+                "organisation": request.organisation,
+                "municipality": request.municipality,
+                "language": request.language,
+            },
+        )
     membership = membership_add(actor=actor, person=person, network=request.network)
     request.status = JoinRequest.Status.ACCEPTED
     request.decided_by = actor
@@ -370,9 +478,13 @@ def join_request_decline(*, actor, join_request: JoinRequest, note: str = "") ->
     request.decided_at = timezone.now()
     request.decision_note = note.strip()
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    audit_record(actor=actor, action="update", obj=request,
-                 changes={"status": ["pending", "declined"]},
-                 network_ids=_network_scope(request.network))
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=request,
+        changes={"status": ["pending", "declined"]},
+        network_ids=_network_scope(request.network),
+    )
     message_queue(
         to=request.email,
         to_name=request.full_name,

@@ -21,6 +21,7 @@ from .forms import (
     NetworkForm,
     OrganisationForm,
     PersonForm,
+    organisation_filters_from,
 )
 from .models import JoinRequest, Membership, Network, Organisation, Person
 from .roles import roles_for
@@ -95,8 +96,7 @@ def join(request, slug: str):
             else:
                 return redirect("network:join_sent", slug=network.slug)
         status = 400
-    return render(request, "network/join.html", {"network": network, "form": form},
-                  status=status)
+    return render(request, "network/join.html", {"network": network, "form": form}, status=status)
 
 
 def join_sent(request, slug: str):
@@ -105,23 +105,7 @@ def join_sent(request, slug: str):
 
 
 def organisation_list(request):
-    network = None
-    if slug := request.GET.get("network"):
-        network = Network.objects.filter(slug=slug).first()
-    try:
-        municipality = int(request.GET.get("municipality") or 0) or None
-    except ValueError:
-        municipality = None
-    type_ = request.GET.get("type", "")
-    if type_ not in Organisation.Type.values:
-        type_ = ""
-    filters = selectors.OrganisationFilters(
-        q=(request.GET.get("q") or "").strip()[:100],
-        type=type_,
-        municipality=municipality,
-        network=network,
-        include_inactive=request.GET.get("inactive") == "1",
-    )
+    filters = organisation_filters_from(request.GET)
     page = _page(request, selectors.organisation_list(filters=filters))
     query = request.GET.copy()
     query.pop("page", None)
@@ -160,8 +144,7 @@ def organisation_detail(request, pk: int):
 
 @login_required
 def person_detail(request, pk: int):
-    person = get_object_or_404(Person.objects.select_related("organisation", "municipality"),
-                               pk=pk)
+    person = get_object_or_404(Person.objects.select_related("organisation", "municipality"), pk=pk)
     show_contact = user_can(request.user, "person.view_contact", person)
     can_edit = user_can(request.user, "person.edit", person)
     if not (show_contact or can_edit):
@@ -183,9 +166,11 @@ def dashboard(request):
         "person": person,
         "memberships": selectors.person_memberships(person=person) if person else [],
         "managed": selectors.managed_network_list(user=request.user)
-        if roles.manages or request.user.is_superuser else [],
+        if roles.manages or request.user.is_superuser
+        else [],
         "pending_count": selectors.join_request_list_pending(user=request.user).count()
-        if roles.manages or request.user.is_superuser else 0,
+        if roles.manages or request.user.is_superuser
+        else 0,
         "edited_organisations": person.edited_organisations.all() if person else [],
     }
     return render(request, "network/dashboard.html", context)
@@ -203,8 +188,11 @@ def _require_coordination(request) -> None:
 def join_request_list(request):
     _require_coordination(request)
     page = _page(request, selectors.join_request_list_pending(user=request.user))
-    return render(request, "network/coordination/join_requests.html",
-                  {"page": page, "decline_form": DeclineForm()})
+    return render(
+        request,
+        "network/coordination/join_requests.html",
+        {"page": page, "decline_form": DeclineForm()},
+    )
 
 
 def _join_request_for_decision(request, pk: int) -> JoinRequest:
@@ -223,8 +211,11 @@ def join_request_accept(request, pk: int):
         messages.error(request, " ".join(error.messages))
         return redirect("network:join_requests")
     public_pages_changed()
-    messages.success(request, _("%(name)s is now a member of %(network)s.") % {
-        "name": join_request.full_name, "network": join_request.network})
+    messages.success(
+        request,
+        _("%(name)s is now a member of %(network)s.")
+        % {"name": join_request.full_name, "network": join_request.network},
+    )
     return redirect("network:join_requests")
 
 
@@ -239,8 +230,9 @@ def join_request_decline(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("network:join_requests")
-    messages.success(request, _("The request of %(name)s was declined.") % {
-        "name": join_request.full_name})
+    messages.success(
+        request, _("The request of %(name)s was declined.") % {"name": join_request.full_name}
+    )
     return redirect("network:join_requests")
 
 
@@ -253,8 +245,9 @@ def network_edit(request, slug: str):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.network_update(actor=request.user, network=network,
-                                        data=form.service_data())
+                services.network_update(
+                    actor=request.user, network=network, data=form.service_data()
+                )
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
@@ -263,8 +256,12 @@ def network_edit(request, slug: str):
                 return redirect(network)
         status = 400
         network.refresh_from_db()
-    return render(request, "network/coordination/network_form.html",
-                  {"form": form, "network": network, "parent": network.parent}, status=status)
+    return render(
+        request,
+        "network/coordination/network_form.html",
+        {"form": form, "network": network, "parent": network.parent},
+        status=status,
+    )
 
 
 @login_required
@@ -289,9 +286,12 @@ def network_create(request, slug: str, kind: str):
                 messages.success(request, _("%(name)s was created.") % {"name": network})
                 return redirect(network)
         status = 400
-    return render(request, "network/coordination/network_form.html",
-                  {"form": form, "network": None, "parent": parent, "kind": kind},
-                  status=status)
+    return render(
+        request,
+        "network/coordination/network_form.html",
+        {"form": form, "network": None, "parent": parent, "kind": kind},
+        status=status,
+    )
 
 
 @login_required
@@ -303,8 +303,12 @@ def network_members(request, slug: str):
     if request.method == "POST":
         if add_form.is_valid():
             try:
-                services.membership_add(actor=request.user, person=add_form.person,
-                                        network=network, role=add_form.cleaned_data["role"])
+                services.membership_add(
+                    actor=request.user,
+                    person=add_form.person,
+                    network=network,
+                    role=add_form.cleaned_data["role"],
+                )
             except ValidationError as error:
                 _apply_errors(add_form, error)
             else:
@@ -312,8 +316,9 @@ def network_members(request, slug: str):
                 return redirect("network:network_members", slug=network.slug)
         status = 400
     show_ended = request.GET.get("ended") == "1"
-    page = _page(request, selectors.network_memberships(network=network,
-                                                        include_ended=show_ended), 50)
+    page = _page(
+        request, selectors.network_memberships(network=network, include_ended=show_ended), 50
+    )
     context = {
         "network": network,
         "page": page,
@@ -341,8 +346,9 @@ def membership_role(request, pk: int):
         messages.error(request, _("Choose a valid role."))
     else:
         try:
-            services.membership_change_role(actor=request.user, membership=membership,
-                                            role=form.cleaned_data["role"])
+            services.membership_change_role(
+                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -360,8 +366,9 @@ def membership_end(request, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         public_pages_changed()
-        messages.success(request, _("The membership of %(name)s ended.") % {
-            "name": membership.person})
+        messages.success(
+            request, _("The membership of %(name)s ended.") % {"name": membership.person}
+        )
     return redirect("network:network_members", slug=membership.network.slug)
 
 
@@ -371,17 +378,20 @@ def person_list(request):
     network = None
     if slug := request.GET.get("network"):
         network = Network.objects.filter(slug=slug).first()
-    filters = selectors.PersonFilters(q=(request.GET.get("q") or "").strip()[:100],
-                                      network=network)
+    filters = selectors.PersonFilters(q=(request.GET.get("q") or "").strip()[:100], network=network)
     page = _page(request, selectors.person_list(filters=filters, user=request.user), 50)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "network/coordination/people.html", {
-        "page": page,
-        "filters": filters,
-        "networks": selectors.managed_network_list(user=request.user),
-        "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "network/coordination/people.html",
+        {
+            "page": page,
+            "filters": filters,
+            "networks": selectors.managed_network_list(user=request.user),
+            "query": query.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -397,17 +407,26 @@ def person_create(request):
             form.add_error(None, _("Choose the network the person joins."))
         if form.is_valid() and network is not None:
             try:
-                person = services.person_create(actor=request.user, data=form.service_data(),
-                                                network=network)
+                person = services.person_create(
+                    actor=request.user, data=form.service_data(), network=network
+                )
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
                 messages.success(request, _("%(name)s was added.") % {"name": person})
                 return redirect(person)
         status = 400
-    return render(request, "network/coordination/person_form.html", {
-        "form": form, "person": None, "networks": managed, "network_slug": network_slug,
-    }, status=status)
+    return render(
+        request,
+        "network/coordination/person_form.html",
+        {
+            "form": form,
+            "person": None,
+            "networks": managed,
+            "network_slug": network_slug,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -419,8 +438,7 @@ def person_edit(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.person_update(actor=request.user, person=person,
-                                       data=form.service_data())
+                services.person_update(actor=request.user, person=person, data=form.service_data())
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
@@ -428,8 +446,12 @@ def person_edit(request, pk: int):
                 return redirect(person)
         status = 400
         person.refresh_from_db()
-    return render(request, "network/coordination/person_form.html",
-                  {"form": form, "person": person}, status=status)
+    return render(
+        request,
+        "network/coordination/person_form.html",
+        {"form": form, "person": person},
+        status=status,
+    )
 
 
 @login_required
@@ -440,8 +462,9 @@ def organisation_create(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                organisation = services.organisation_create(actor=request.user,
-                                                            data=form.service_data())
+                organisation = services.organisation_create(
+                    actor=request.user, data=form.service_data()
+                )
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
@@ -449,8 +472,12 @@ def organisation_create(request):
                 messages.success(request, _("%(name)s was created.") % {"name": organisation})
                 return redirect(organisation)
         status = 400
-    return render(request, "network/coordination/organisation_form.html",
-                  {"form": form, "organisation": None}, status=status)
+    return render(
+        request,
+        "network/coordination/organisation_form.html",
+        {"form": form, "organisation": None},
+        status=status,
+    )
 
 
 @login_required
@@ -462,8 +489,9 @@ def organisation_edit(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.organisation_update(actor=request.user, organisation=organisation,
-                                             data=form.service_data())
+                services.organisation_update(
+                    actor=request.user, organisation=organisation, data=form.service_data()
+                )
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
@@ -472,8 +500,12 @@ def organisation_edit(request, pk: int):
                 return redirect(organisation)
         status = 400
         organisation.refresh_from_db()
-    return render(request, "network/coordination/organisation_form.html",
-                  {"form": form, "organisation": organisation}, status=status)
+    return render(
+        request,
+        "network/coordination/organisation_form.html",
+        {"form": form, "organisation": organisation},
+        status=status,
+    )
 
 
 @login_required
@@ -483,7 +515,6 @@ def audit_log(request):
         network = _network_or_404(slug)
     require(request.user, "audit.view", network)
     page = _page(request, selectors.audit_entry_list(user=request.user, network=network), 50)
-    return render(request, "network/coordination/audit_log.html",
-                  {"page": page, "network": network})
-
-
+    return render(
+        request, "network/coordination/audit_log.html", {"page": page, "network": network}
+    )

@@ -6,172 +6,540 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('codelists', '0001_initial'),
+        ("codelists", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_fi', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('name_sv', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('type', models.CharField(choices=[('municipality', 'municipality'), ('joint_authority', 'joint municipal authority'), ('employment_area', 'employment area'), ('wellbeing_county', 'wellbeing services county'), ('elinvoimakeskus', 'elinvoimakeskus (regional development centre)'), ('keha', 'KEHA centre'), ('kela', 'Kela'), ('migri', 'Finnish Immigration Service'), ('police', 'police'), ('reception_centre', 'reception centre'), ('regional_council', 'regional council'), ('education', 'educational institution'), ('ngo', 'NGO or association'), ('migrant_organisation', 'migrant organisation'), ('parish', 'parish or religious community'), ('company', 'company'), ('project', 'project'), ('other', 'other')], db_index=True, max_length=30, verbose_name='type')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_fi', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_sv', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('language_status', models.CharField(choices=[('fi', 'Finnish-speaking'), ('sv', 'Swedish-speaking'), ('fi-sv', 'bilingual, Finnish majority'), ('sv-fi', 'bilingual, Swedish majority'), ('other', 'other')], default='fi', max_length=10, verbose_name='language')),
-                ('business_id', models.CharField(blank=True, db_index=True, max_length=9, verbose_name='business ID')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('municipalities', models.ManyToManyField(blank=True, related_name='organisations', to='codelists.municipality', verbose_name='municipalities served')),
-                ('municipality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='home_organisations', to='codelists.municipality', verbose_name='home municipality')),
-                ('predecessors', models.ManyToManyField(blank=True, related_name='successors', to='network.organisation', verbose_name='predecessors')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("name_fi", models.CharField(max_length=200, null=True, verbose_name="name")),
+                ("name_sv", models.CharField(max_length=200, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=200, null=True, verbose_name="name")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("municipality", "municipality"),
+                            ("joint_authority", "joint municipal authority"),
+                            ("employment_area", "employment area"),
+                            ("wellbeing_county", "wellbeing services county"),
+                            ("elinvoimakeskus", "elinvoimakeskus (regional development centre)"),
+                            ("keha", "KEHA centre"),
+                            ("kela", "Kela"),
+                            ("migri", "Finnish Immigration Service"),
+                            ("police", "police"),
+                            ("reception_centre", "reception centre"),
+                            ("regional_council", "regional council"),
+                            ("education", "educational institution"),
+                            ("ngo", "NGO or association"),
+                            ("migrant_organisation", "migrant organisation"),
+                            ("parish", "parish or religious community"),
+                            ("company", "company"),
+                            ("project", "project"),
+                            ("other", "other"),
+                        ],
+                        db_index=True,
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_fi",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_sv",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "language_status",
+                    models.CharField(
+                        choices=[
+                            ("fi", "Finnish-speaking"),
+                            ("sv", "Swedish-speaking"),
+                            ("fi-sv", "bilingual, Finnish majority"),
+                            ("sv-fi", "bilingual, Swedish majority"),
+                            ("other", "other"),
+                        ],
+                        default="fi",
+                        max_length=10,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "business_id",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=9, verbose_name="business ID"
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                (
+                    "valid_until",
+                    models.DateField(blank=True, null=True, verbose_name="valid until"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "municipalities",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="organisations",
+                        to="codelists.municipality",
+                        verbose_name="municipalities served",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="home_organisations",
+                        to="codelists.municipality",
+                        verbose_name="home municipality",
+                    ),
+                ),
+                (
+                    "predecessors",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="successors",
+                        to="network.organisation",
+                        verbose_name="predecessors",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=100, verbose_name='first name')),
-                ('last_name', models.CharField(max_length=100, verbose_name='last name')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('language', models.CharField(choices=[('fi', 'Finnish'), ('sv', 'Swedish'), ('en', 'English')], default='fi', max_length=5, verbose_name='preferred language')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('municipality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='people', to='codelists.municipality', verbose_name='municipality')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='people', to='network.organisation', verbose_name='organisation')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=100, verbose_name="first name")),
+                ("last_name", models.CharField(max_length=100, verbose_name="last name")),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("fi", "Finnish"), ("sv", "Swedish"), ("en", "English")],
+                        default="fi",
+                        max_length=5,
+                        verbose_name="preferred language",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="people",
+                        to="codelists.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="people",
+                        to="network.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="person",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['last_name', 'first_name'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["last_name", "first_name"],
             },
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='editors',
-            field=models.ManyToManyField(blank=True, related_name='edited_organisations', to='network.person', verbose_name='editors'),
+            model_name="organisation",
+            name="editors",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="edited_organisations",
+                to="network.person",
+                verbose_name="editors",
+            ),
         ),
         migrations.CreateModel(
-            name='Network',
+            name="Network",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='short name in addresses')),
-                ('kind', models.CharField(choices=[('network', 'network'), ('team', 'team')], default='network', max_length=10, verbose_name='kind')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_fi', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('name_sv', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=40, verbose_name='abbreviation')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_fi', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_sv', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('how_to_join', models.TextField(blank=True, verbose_name='how to join')),
-                ('how_to_join_fi', models.TextField(blank=True, null=True, verbose_name='how to join')),
-                ('how_to_join_sv', models.TextField(blank=True, null=True, verbose_name='how to join')),
-                ('how_to_join_en', models.TextField(blank=True, null=True, verbose_name='how to join')),
-                ('meeting_rhythm', models.CharField(blank=True, max_length=200, verbose_name='meeting rhythm')),
-                ('meeting_rhythm_fi', models.CharField(blank=True, max_length=200, null=True, verbose_name='meeting rhythm')),
-                ('meeting_rhythm_sv', models.CharField(blank=True, max_length=200, null=True, verbose_name='meeting rhythm')),
-                ('meeting_rhythm_en', models.CharField(blank=True, max_length=200, null=True, verbose_name='meeting rhythm')),
-                ('languages', models.JSONField(default=list, verbose_name='languages')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
-                ('is_open', models.BooleanField(default=True, verbose_name='open for join requests')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('municipalities', models.ManyToManyField(blank=True, related_name='networks', to='codelists.municipality', verbose_name='area')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='network.network', verbose_name='part of')),
-                ('contact_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='network.person', verbose_name='contact person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        max_length=80, unique=True, verbose_name="short name in addresses"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("network", "network"), ("team", "team")],
+                        default="network",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("name_fi", models.CharField(max_length=200, null=True, verbose_name="name")),
+                ("name_sv", models.CharField(max_length=200, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=200, null=True, verbose_name="name")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=40, verbose_name="abbreviation"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_fi",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_sv",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                ("how_to_join", models.TextField(blank=True, verbose_name="how to join")),
+                (
+                    "how_to_join_fi",
+                    models.TextField(blank=True, null=True, verbose_name="how to join"),
+                ),
+                (
+                    "how_to_join_sv",
+                    models.TextField(blank=True, null=True, verbose_name="how to join"),
+                ),
+                (
+                    "how_to_join_en",
+                    models.TextField(blank=True, null=True, verbose_name="how to join"),
+                ),
+                (
+                    "meeting_rhythm",
+                    models.CharField(blank=True, max_length=200, verbose_name="meeting rhythm"),
+                ),
+                (
+                    "meeting_rhythm_fi",
+                    models.CharField(
+                        blank=True, max_length=200, null=True, verbose_name="meeting rhythm"
+                    ),
+                ),
+                (
+                    "meeting_rhythm_sv",
+                    models.CharField(
+                        blank=True, max_length=200, null=True, verbose_name="meeting rhythm"
+                    ),
+                ),
+                (
+                    "meeting_rhythm_en",
+                    models.CharField(
+                        blank=True, max_length=200, null=True, verbose_name="meeting rhythm"
+                    ),
+                ),
+                ("languages", models.JSONField(default=list, verbose_name="languages")),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact e-mail"),
+                ),
+                (
+                    "is_open",
+                    models.BooleanField(default=True, verbose_name="open for join requests"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "municipalities",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="networks",
+                        to="codelists.municipality",
+                        verbose_name="area",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="network.network",
+                        verbose_name="part of",
+                    ),
+                ),
+                (
+                    "contact_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="network.person",
+                        verbose_name="contact person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'network',
-                'verbose_name_plural': 'networks',
-                'ordering': ['name'],
+                "verbose_name": "network",
+                "verbose_name_plural": "networks",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('member', 'member'), ('coordinator', 'coordinator'), ('lead', 'team lead')], default='member', max_length=20, verbose_name='role')),
-                ('status', models.CharField(choices=[('requested', 'requested'), ('active', 'active'), ('ended', 'ended')], db_index=True, default='active', max_length=20, verbose_name='status')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='from')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('network', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='network.network', verbose_name='network')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='network.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("member", "member"),
+                            ("coordinator", "coordinator"),
+                            ("lead", "team lead"),
+                        ],
+                        default="member",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "requested"),
+                            ("active", "active"),
+                            ("ended", "ended"),
+                        ],
+                        db_index=True,
+                        default="active",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="from")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="until")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "network",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="network.network",
+                        verbose_name="network",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="network.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['network__name', 'person__last_name'],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["network__name", "person__last_name"],
             },
         ),
         migrations.CreateModel(
-            name='JoinRequest',
+            name="JoinRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=100, verbose_name='first name')),
-                ('last_name', models.CharField(max_length=100, verbose_name='last name')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('organisation_name', models.CharField(blank=True, max_length=200, verbose_name='organisation, if not in the list')),
-                ('message', models.TextField(blank=True, verbose_name='message')),
-                ('language', models.CharField(choices=[('fi', 'Finnish'), ('sv', 'Swedish'), ('en', 'English')], default='fi', max_length=5, verbose_name='language')),
-                ('status', models.CharField(choices=[('pending', 'waiting for a decision'), ('accepted', 'accepted'), ('declined', 'declined')], db_index=True, default='pending', max_length=20, verbose_name='status')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_note', models.TextField(blank=True, verbose_name='note to the applicant')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='codelists.municipality', verbose_name='municipality')),
-                ('network', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='join_requests', to='network.network', verbose_name='network')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='network.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='join_requests', to='network.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=100, verbose_name="first name")),
+                ("last_name", models.CharField(max_length=100, verbose_name="last name")),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                (
+                    "organisation_name",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="organisation, if not in the list"
+                    ),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="message")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("fi", "Finnish"), ("sv", "Swedish"), ("en", "English")],
+                        default="fi",
+                        max_length=5,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting for a decision"),
+                            ("accepted", "accepted"),
+                            ("declined", "declined"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decision_note",
+                    models.TextField(blank=True, verbose_name="note to the applicant"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="codelists.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "network",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="join_requests",
+                        to="network.network",
+                        verbose_name="network",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="network.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="join_requests",
+                        to="network.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'join request',
-                'verbose_name_plural': 'join requests',
-                'ordering': ['-created_at'],
+                "verbose_name": "join request",
+                "verbose_name_plural": "join requests",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_until__isnull', True), ('valid_from__isnull', True), ('valid_until__gte', models.F('valid_from')), _connector='OR'), name='organisation_validity_ordered'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_until__isnull", True),
+                    ("valid_from__isnull", True),
+                    ("valid_until__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="organisation_validity_ordered",
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['network', 'status'], name='network_mem_network_1b8d53_idx'),
+            model_name="membership",
+            index=models.Index(fields=["network", "status"], name="network_mem_network_1b8d53_idx"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['requested', 'active'])), fields=('person', 'network'), name='membership_one_current_per_network'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["requested", "active"])),
+                fields=("person", "network"),
+                name="membership_one_current_per_network",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='joinrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('network', 'email'), name='joinrequest_one_pending_per_network'),
+            model_name="joinrequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "pending")),
+                fields=("network", "email"),
+                name="joinrequest_one_pending_per_network",
+            ),
         ),
     ]
