@@ -4,9 +4,8 @@ import csv
 import io
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -676,14 +675,12 @@ def test_failure_while_saving_rolls_back_every_row(coordinator_client, network, 
         ]
     )
     preview = _upload(coordinator_client, network, data)
-    real_person_create = services.person_create
 
-    def person_create_failing_second_time(**kwargs):
-        if kwargs["data"]["email"] == "mikko@example.fi":
-            raise ValidationError({"email": "Someone with this e-mail address is already listed."})
-        return real_person_create(**kwargs)
+    def audit_failing(**kwargs):
+        # the people are written by now; the failure must take them back too
+        raise IntegrityError("simulated clash with a concurrent change")
 
-    monkeypatch.setattr(services, "person_create", person_create_failing_second_time)
+    monkeypatch.setattr(services, "audit_record_many", audit_failing)
     audit_before = AuditEntry.objects.count()
 
     # when
@@ -710,3 +707,26 @@ def test_organisation_export_follows_the_network_and_municipality_filters(client
     # then
     assert [row[0] for row in by_network[1:]] == [inside.name_fi]
     assert [row[0] for row in by_municipality[1:]] == ["Kemin järjestö"]
+
+
+def test_confirm_query_count_does_not_grow_with_rows(
+    coordinator_client, network, kela, django_assert_max_num_queries
+):
+    # given two clean files, of 5 and of 60 new people
+    def confirm_queries(count: int, prefix: str) -> int:
+        lines = ["etunimi|sukunimi|sähköposti|organisaatio"] + [
+            f"Etu{n}|Suku{n}|{prefix}{n}@example.fi|{kela.name_fi}" for n in range(count)
+        ]
+        preview = _upload(coordinator_client, network, _csv(lines))
+        with django_assert_max_num_queries(200) as captured:
+            response = _confirm(coordinator_client, network, preview.context["token"])
+        assert response.status_code == 302
+        return len(captured.captured_queries)
+
+    # when
+    few = confirm_queries(5, "few")
+    many = confirm_queries(60, "many")
+
+    # then every person is saved, in the same number of queries
+    assert Person.objects.filter(email__startswith="many").count() == 60
+    assert few == many

@@ -59,3 +59,36 @@ def audit_record(
     if ids := sorted(set(network_ids)):
         entry.networks.set(ids)
     return entry
+
+
+def audit_record_many(
+    *,
+    actor: Any,
+    action: str,
+    objects: list[models.Model],
+    changes: list[dict[str, Any]],
+    network_ids: Iterable[int] = (),
+) -> None:
+    """Store one audit entry per object in a few queries (bulk imports)."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    entries = AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=user,
+                action=action,
+                model=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:300],
+                changes=change,
+            )
+            for obj, change in zip(objects, changes, strict=True)
+        ],
+        batch_size=500,
+    )
+    ids = sorted(set(network_ids))
+    if ids and entries:
+        through = AuditEntry.networks.through
+        through.objects.bulk_create(
+            [through(auditentry_id=e.pk, network_id=n) for e in entries for n in ids],
+            batch_size=1000,
+        )

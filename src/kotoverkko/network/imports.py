@@ -558,11 +558,13 @@ def member_import_run(
     if plan.has_errors:
         raise ImportRefused(plan)
     added: dict[str, Organisation] = {}
+    new_people: list[tuple[dict[str, Any], str]] = []
+    existing_people: list[tuple[Person, str]] = []
     for row in plan.rows:
         if row.outcome == Outcome.SKIPPED:
             continue
         if row.outcome == Outcome.EXISTING:
-            services.membership_add(actor=actor, person=row.person, network=network, role=row.role)
+            existing_people.append((row.person, row.role))
             continue
         organisation = row.organisation
         if row.new_organisation:
@@ -573,20 +575,23 @@ def member_import_run(
                     data={"name_fi": row.new_organisation, "type": Organisation.Type.OTHER},
                 )
             organisation = added[key]
-        row.person = services.person_create(
-            actor=actor,
-            data={
-                "first_name": row.values["first_name"],
-                "last_name": row.values["last_name"],
-                "email": row.values["email"],
-                "phone": row.values["phone"],
-                "title": row.values["title"],
-                "organisation": organisation,
-                "language": row.language,
-            },
-            network=network,
-            role=row.role,
+        new_people.append(
+            (
+                {
+                    "first_name": row.values["first_name"],
+                    "last_name": row.values["last_name"],
+                    "email": row.values["email"],
+                    "phone": row.values["phone"],
+                    "title": row.values["title"],
+                    "organisation": organisation,
+                    "language": row.language,
+                },
+                row.role,
+            )
         )
+    services.membership_bulk_import(
+        actor=actor, network=network, new_people=new_people, existing_people=existing_people
+    )
     return plan
 
 

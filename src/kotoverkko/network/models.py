@@ -197,7 +197,8 @@ class Organisation(models.Model):
             raise ValidationError(
                 {
                     "business_id": _(
-                        "Enter a Finnish business ID in the form 1234567-8 with a valid check digit."
+                        "Enter a Finnish business ID in the form 1234567-8 "
+                        "with a valid check digit."
                     )
                 }
             )

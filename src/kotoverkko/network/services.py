@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kotoverkko.common.audit import audit_record, diff, snapshot
+from kotoverkko.common.audit import audit_record, audit_record_many, diff, snapshot
 from kotoverkko.mailing.services import message_queue
 
 from .models import JoinRequest, Membership, Network, Organisation, Person
@@ -361,6 +361,91 @@ def membership_end(*, actor, membership: Membership, ended_on: date | None = Non
     )
     _forget(membership.person)
     return membership
+
+
+@transaction.atomic
+def membership_bulk_import(
+    *,
+    actor,
+    network: Network,
+    new_people: list[tuple[dict[str, Any], str]],
+    existing_people: list[tuple[Person, str]],
+) -> list[Membership]:
+    """Add many people to a network at once (imports): new people with their roles, and
+    listed people who get a membership. A few queries in all, whatever the number of rows.
+
+    The caller has already checked for duplicates; the database constraints still refuse any
+    that slipped through, and then nothing is saved.
+    """
+    for _data, role in [*new_people, *existing_people]:
+        if role == Membership.Role.LEAD and not network.is_team:
+            raise ValidationError({"role": _("Only a team has a team lead.")})
+    emails = [(data.get("email") or "").strip().lower() for data, _role in new_people]
+    taken = any(
+        Person.objects.filter(email__in=emails[i : i + 500]).exists()
+        for i in range(0, len(emails), 500)
+    )
+    if len(set(emails)) != len(emails) or taken:
+        raise ValidationError({"email": _("Someone with this e-mail address is already listed.")})
+    people = []
+    for data, _role in new_people:
+        person = Person(**data)
+        person.email = (person.email or "").strip().lower()
+        # Related rows come from the database already; checking each again costs a query.
+        person.full_clean(exclude=["organisation", "municipality", "user"], validate_unique=False)
+        people.append(person)
+    try:
+        with transaction.atomic():
+            people = Person.objects.bulk_create(people, batch_size=500)
+            if any(p.pk is None for p in people):  # backends that do not return ids
+                by_email = {
+                    email: pk
+                    for i in range(0, len(emails), 500)
+                    for email, pk in Person.objects.filter(
+                        email__in=emails[i : i + 500]
+                    ).values_list("email", "pk")
+                }
+                for person in people:
+                    person.pk = by_email[person.email]
+            today = timezone.localdate()
+            members = [(p, role) for p, (_data, role) in zip(people, new_people, strict=True)]
+            members += existing_people
+            memberships = Membership.objects.bulk_create(
+                [
+                    Membership(
+                        person=person,
+                        network=network,
+                        role=role,
+                        status=Membership.Status.ACTIVE,
+                        started_on=today,
+                    )
+                    for person, role in members
+                ],
+                batch_size=500,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("Someone in the file was added to the network meanwhile; nothing was saved.")
+        ) from exc
+    scope = _network_scope(network)
+    audit_record_many(
+        actor=actor,
+        action="create",
+        objects=people,
+        changes=[diff({}, snapshot(p, PERSON_AUDITED)) for p in people],
+        network_ids=scope,
+    )
+    if all(m.pk is not None for m in memberships):
+        audit_record_many(
+            actor=actor,
+            action="create",
+            objects=memberships,
+            changes=[{"role": [None, m.role], "status": [None, m.status]} for m in memberships],
+            network_ids=scope,
+        )
+    for person, _role in existing_people:
+        _forget(person)
+    return memberships
 
 
 def _forget(person: Person) -> None:
