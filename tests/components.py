@@ -1,5 +1,6 @@
 """System components some tests need: skip with the reason on a bare machine, fail in CI."""
 
+import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -18,6 +19,9 @@ def require(present: bool, reason: str) -> None:
 
 
 def chromium_path() -> str | None:
+    """The system Chromium: KOTOVERKKO_CHROMIUM if set, else the first one on PATH."""
+    if configured := os.environ.get("KOTOVERKKO_CHROMIUM"):
+        return configured if os.access(configured, os.X_OK) else None
     for name in ("chromium", "chromium-browser", "google-chrome"):
         if path := shutil.which(name):
             return path
@@ -29,8 +33,16 @@ def axe_script() -> Path:
 
 
 def require_browser() -> tuple[str, Path]:
+    """Chromium, Playwright for Python and axe-core, or a skip (a failure in CI) saying which."""
+    require(
+        importlib.util.find_spec("playwright") is not None,
+        "Playwright for Python is not installed (pip install -e '.[dev]')",
+    )
     path = chromium_path()
-    require(path is not None,
-            "Chromium is not installed (Debian: apt-get install chromium chromium-driver)")
+    require(
+        path is not None,
+        "Chromium is not installed (Debian: apt-get install chromium), "
+        "or KOTOVERKKO_CHROMIUM does not point to an executable",
+    )
     require(axe_script().exists(), "axe-core is not installed (run: npm install)")
     return path, axe_script()
