@@ -1,6 +1,7 @@
 """Public and coordinator pages: status codes, permissions, bad input, query counts."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from kotoverkko.network.models import JoinRequest, Membership, Network
@@ -249,6 +250,7 @@ def test_organisation_directory_filters(client):
 
 
 def _count_queries(client, django_assert_max_num_queries, url, limit):
+    client.get(url)  # the filter choices are cached after the first visit
     with django_assert_max_num_queries(limit) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
@@ -302,3 +304,39 @@ def test_audit_log_visible_to_coordinators_of_the_network_only(client):
     client.force_login(coordinator_of(NetworkFactory()).user)
     assert client.get(reverse("network:audit_log") + "?network=mako").status_code == 403
     assert "Uusi nimi" not in client.get(reverse("network:audit_log")).content.decode()
+
+
+def test_cached_page_is_not_served_to_logged_in_users(client, settings):
+    # given an anonymous visit that filled the cache
+    settings.PAGE_CACHE_SECONDS = 60
+    network = NetworkFactory(slug="mako")
+    client.get("/fi/networks/mako/")
+    # when a coordinator opens the same page
+    client.force_login(coordinator_of(network).user)
+    response = client.get("/fi/networks/mako/")
+    # then she gets her own page, with her coordination links
+    assert "X-Page-Cache" not in response
+    assert "/fi/coordination/networks/mako/members/" in response.content.decode()
+
+
+def test_cached_page_keeps_security_headers_and_language(client, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    NetworkFactory(slug="mako")
+    first = client.get("/sv/networks/mako/")
+    second = client.get("/sv/networks/mako/")
+    assert second["X-Page-Cache"] == "hit"
+    assert second["X-Frame-Options"] == first["X-Frame-Options"] == "DENY"
+    assert second["Content-Language"] == "sv"
+
+
+def test_change_by_a_coordinator_shows_at_once_to_anonymous_visitors(client, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    network = NetworkFactory(slug="mako", name_fi="Vanha nimi")
+    assert "Vanha nimi" in client.get("/fi/networks/mako/").content.decode()
+    editor = Client()
+    editor.force_login(coordinator_of(network).user)
+    editor.post(
+        "/fi/coordination/networks/mako/",
+        {"name_fi": "Uusi nimi", "slug": "mako", "languages": ["fi"]},
+    )
+    assert "Uusi nimi" in client.get("/fi/networks/mako/").content.decode()

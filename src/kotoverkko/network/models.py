@@ -5,10 +5,27 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class EmptyAsNull(Func):
+    """NULLIF(x, '') with the empty string written into the SQL, so that an index on the
+    expression and a query ordering by it read the same (a parameter would not match)."""
+
+    template = "NULLIF(%(expressions)s, '')"
+    output_field = models.CharField()
+
+
+def sort_name(language: str | None):
+    """The name an organisation sorts by: its name in the language, else its Finnish name."""
+    if language in ("sv", "en"):
+        return Coalesce(EmptyAsNull(f"name_{language}"), "name_fi")
+    return models.F("name_fi")
+
 
 LANGUAGE_CHOICES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
 
@@ -179,6 +196,14 @@ class Organisation(models.Model):
                 | Q(valid_until__gte=models.F("valid_from")),
                 name="organisation_validity_ordered",
             ),
+        ]
+        # The directory's order in each language (network.selectors.organisation_sort_name).
+        indexes = [
+            models.Index("name_fi", "id", name="organisation_sort_fi"),
+            models.Index(sort_name("sv"), "id", name="organisation_sort_sv"),
+            models.Index(sort_name("en"), "id", name="organisation_sort_en"),
+            # Counting the organisations still active reads this index, not the table.
+            models.Index("valid_until", name="organisation_valid_until"),
         ]
 
     def __str__(self) -> str:

@@ -3,11 +3,14 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import translation
 
 from kotoverkko.codelists.models import Municipality
+from kotoverkko.common.cache import cached_for_public_pages
 from kotoverkko.common.models import AuditEntry
+from kotoverkko.common.templatetags.kotoverkko import options_html
 
-from .models import JoinRequest, Membership, Network, Organisation, Person
+from .models import JoinRequest, Membership, Network, Organisation, Person, sort_name
 from .roles import NetworkTree, roles_for
 
 
@@ -109,7 +112,7 @@ def organisation_list(*, filters: OrganisationFilters) -> QuerySet[Organisation]
         from django.utils import timezone
 
         qs = qs.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate()))
-    return qs.order_by("name", "pk")
+    return qs.alias(sort_name=sort_name(translation.get_language())).order_by("sort_name", "pk")
 
 
 def organisation_get(*, pk: int) -> Organisation:
@@ -139,6 +142,22 @@ def municipalities_in_use() -> QuerySet[Municipality]:
         Exists(Organisation.objects.filter(municipality=OuterRef("pk")))
         | Exists(Organisation.municipalities.through.objects.filter(municipality=OuterRef("pk")))
     ).order_by("name")
+
+
+def directory_filter_options(*, language: str) -> dict[str, str]:
+    """The <option> lists of the directory's filters in one language, cached until the next
+    change of public data."""
+
+    def compute() -> dict[str, str]:
+        with translation.override(language):
+            types = [(value, str(label).capitalize()) for value, label in Organisation.Type.choices]
+            return {
+                "types": options_html(types),
+                "municipalities": options_html(municipalities_in_use().values_list("pk", "name")),
+                "networks": options_html(network_list_all().values_list("slug", "name")),
+            }
+
+    return cached_for_public_pages(f"directory-filters:{language}", compute)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -111,14 +113,31 @@ def organisation_list(request):
     query.pop("page", None)
     context = {
         "page": page,
+        "rows": _directory_rows(page),
         "filters": filters,
-        "types": Organisation.Type.choices,
-        "municipalities": selectors.municipalities_in_use(),
-        "networks": selectors.network_list_all(),
+        "options": selectors.directory_filter_options(language=request.LANGUAGE_CODE),
         "query": query.urlencode(),
         "can_create": user_can(request.user, "organisation.create"),
     }
     return render(request, "network/organisation_list.html", context)
+
+
+def _directory_rows(page) -> list[dict]:
+    """What each row of the directory shows, worked out once per page rather than per cell
+    (choice labels and URL reversing are costly when repeated for every row)."""
+    type_labels = {value: str(label).capitalize() for value, label in Organisation.Type.choices}
+    detail_url = reverse("network:organisation_detail", kwargs={"pk": 0})[: -len("0/")]
+    today = timezone.localdate()
+    return [
+        {
+            "name": organisation.name,
+            "url": f"{detail_url}{organisation.pk}/",
+            "type": type_labels.get(organisation.type, organisation.type),
+            "municipality": organisation.municipality.name if organisation.municipality else "",
+            "active": organisation.valid_until is None or organisation.valid_until >= today,
+        }
+        for organisation in page
+    ]
 
 
 def organisation_detail(request, pk: int):
