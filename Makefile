@@ -48,8 +48,8 @@ fmt: install-dev
 	$(BIN)/ruff format .
 
 messages: install-dev
-	cd src/kotoverkko && ../../$(BIN)/kotoverkko makemessages -l fi -l sv -l en --no-obsolete \
-		--ignore 'static/*' && ../../$(BIN)/kotoverkko compilemessages
+	cd src/kotoverkko && $(DEV_ENV) ../../$(BIN)/kotoverkko makemessages -l fi -l sv -l en \
+		--no-obsolete --ignore 'static/*' && $(DEV_ENV) ../../$(BIN)/kotoverkko compilemessages
 
 bench: install-dev
 	$(BIN)/python bench/pages.py

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from factory.django import DjangoModelFactory
 
 from kotoverkko.mailing.models import OutboxMessage
@@ -219,8 +220,10 @@ def test_send_again_of_a_message_that_did_not_fail_is_a_clear_400(admin_client):
     # given
     message = OutboxMessageFactory(status=OutboxMessage.Status.SENT)
 
-    # when
-    response = admin_client.post(reverse("mailing:outbox_retry", kwargs={"pk": message.pk}))
+    # when the English page is used
+    with translation.override("en"):
+        url = reverse("mailing:outbox_retry", kwargs={"pk": message.pk})
+    response = admin_client.post(url)
 
     # then
     assert response.status_code == 400
