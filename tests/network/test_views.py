@@ -340,3 +340,13 @@ def test_change_by_a_coordinator_shows_at_once_to_anonymous_visitors(client, set
         {"name_fi": "Uusi nimi", "slug": "mako", "languages": ["fi"]},
     )
     assert "Uusi nimi" in client.get("/fi/networks/mako/").content.decode()
+
+
+def test_audit_log_shows_field_names_and_choices_as_words(client):
+    network = NetworkFactory(slug="mako")
+    coordinator = coordinator_of(network)
+    member = MembershipFactory(network=network)
+    client.force_login(coordinator.user)
+    client.post(f"/en/coordination/memberships/{member.pk}/role/", {"role": "coordinator"})
+    body = client.get(reverse("network:audit_log") + "?network=mako").content.decode()
+    assert "Role: member → coordinator" in body

@@ -92,3 +92,43 @@ def audit_record_many(
             [through(auditentry_id=e.pk, network_id=n) for e in entries for n in ids],
             batch_size=1000,
         )
+
+
+def readable_changes(entry: AuditEntry) -> list[dict[str, Any]]:
+    """An entry's changes with field names and choice values as people read them."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+    from django.utils.translation import gettext as _
+
+    try:
+        meta = apps.get_model(entry.model)._meta
+    except (LookupError, ValueError):
+        meta = None
+
+    def shown(field, value):
+        if value is None or value == "" or value == []:
+            return "–"
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        if field is not None and field.choices:
+            labels = {str(k): str(v) for k, v in field.flatchoices}
+            return labels.get(str(value), value)
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return value
+
+    rows = []
+    for name, values in (entry.changes or {}).items():
+        try:
+            field = meta.get_field(name) if meta else None
+        except FieldDoesNotExist:
+            field = None
+        before, after = (list(values) + [None, None])[:2]
+        rows.append(
+            {
+                "field": str(field.verbose_name) if field is not None else name,
+                "before": shown(field, before),
+                "after": shown(field, after),
+            }
+        )
+    return rows

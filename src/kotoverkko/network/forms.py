@@ -56,17 +56,6 @@ class JoinRequestForm(forms.ModelForm):
         return data
 
 
-def _translated(base: str, label: str, widget=None, required_fi: bool = True) -> dict:
-    fields = {}
-    for code, language in LANGUAGE_CHOICES:
-        fields[f"{base}_{code}"] = forms.CharField(
-            label=f"{label} ({language})",
-            required=required_fi and code == "fi",
-            widget=widget,
-        )
-    return fields
-
-
 class NetworkForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kotoverkko.common.audit import readable_changes
 from kotoverkko.common.cache import cache_for_anonymous, public_pages_changed
 from kotoverkko.common.permissions import require, user_can
 
@@ -534,6 +535,9 @@ def audit_log(request):
         network = _network_or_404(slug)
     require(request.user, "audit.view", network)
     page = _page(request, selectors.audit_entry_list(user=request.user, network=network), 50)
+    entries = [{"entry": entry, "changes": readable_changes(entry)} for entry in page]
     return render(
-        request, "network/coordination/audit_log.html", {"page": page, "network": network}
+        request,
+        "network/coordination/audit_log.html",
+        {"page": page, "entries": entries, "network": network},
     )
