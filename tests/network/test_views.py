@@ -350,3 +350,10 @@ def test_audit_log_shows_field_names_and_choices_as_words(client):
     client.post(f"/en/coordination/memberships/{member.pk}/role/", {"role": "coordinator"})
     body = client.get(reverse("network:audit_log") + "?network=mako").content.decode()
     assert "Role: member → coordinator" in body
+
+
+def test_directory_type_labels_keep_their_capitals(client):
+    OrganisationFactory(name_fi="Kela, Rovaniemen toimisto", type="kela")
+    body = client.get("/sv/organisations/").content.decode()
+    assert "<td>FPA</td>" in body
+    assert 'value="keha">KEHA-centralen</option>' in body

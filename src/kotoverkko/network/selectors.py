@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import translation
+from django.utils.text import capfirst
 
 from kotoverkko.codelists.models import Municipality
 from kotoverkko.common.cache import cached_for_public_pages
@@ -150,7 +151,7 @@ def directory_filter_options(*, language: str) -> dict[str, str]:
 
     def compute() -> dict[str, str]:
         with translation.override(language):
-            types = [(value, str(label).capitalize()) for value, label in Organisation.Type.choices]
+            types = [(value, capfirst(str(label))) for value, label in Organisation.Type.choices]
             return {
                 "types": options_html(types),
                 "municipalities": options_html(municipalities_in_use().values_list("pk", "name")),

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -126,7 +127,7 @@ def organisation_list(request):
 def _directory_rows(page) -> list[dict]:
     """What each row of the directory shows, worked out once per page rather than per cell
     (choice labels and URL reversing are costly when repeated for every row)."""
-    type_labels = {value: str(label).capitalize() for value, label in Organisation.Type.choices}
+    type_labels = {value: capfirst(str(label)) for value, label in Organisation.Type.choices}
     detail_url = reverse("network:organisation_detail", kwargs={"pk": 0})[: -len("0/")]
     today = timezone.localdate()
     return [
