@@ -120,38 +120,39 @@ def _organisation_scope(organisation: Organisation) -> set[int]:
     return ids
 
 
+def _write_audited(*, actor, obj, data: dict[str, Any], audited: list[str], scope) -> None:
+    """Assign, validate and save obj with its many-to-many values, and log what changed."""
+    before = snapshot(obj, audited) if obj.pk else {}
+    m2m = _assign(obj, data)
+    _save_validated(obj, m2m)
+    changes = diff(before, snapshot(obj, audited))
+    if changes or not before:
+        audit_record(
+            actor=actor,
+            action="update" if before else "create",
+            obj=obj,
+            changes=changes,
+            network_ids=scope(obj),
+        )
+
+
 # Networks and teams -------------------------------------------------------------------------
 
 
 @transaction.atomic
 def network_create(*, actor, data: dict[str, Any]) -> Network:
     network = Network()
-    m2m = _assign(network, data)
-    _save_validated(network, m2m)
-    audit_record(
-        actor=actor,
-        action="create",
-        obj=network,
-        changes=diff({}, snapshot(network, NETWORK_AUDITED)),
-        network_ids=_network_scope(network),
+    _write_audited(
+        actor=actor, obj=network, data=data, audited=NETWORK_AUDITED, scope=_network_scope
     )
     return network
 
 
 @transaction.atomic
 def network_update(*, actor, network: Network, data: dict[str, Any]) -> Network:
-    before = snapshot(network, NETWORK_AUDITED)
-    m2m = _assign(network, data)
-    _save_validated(network, m2m)
-    changes = diff(before, snapshot(network, NETWORK_AUDITED))
-    if changes:
-        audit_record(
-            actor=actor,
-            action="update",
-            obj=network,
-            changes=changes,
-            network_ids=_network_scope(network),
-        )
+    _write_audited(
+        actor=actor, obj=network, data=data, audited=NETWORK_AUDITED, scope=_network_scope
+    )
     return network
 
 
@@ -161,32 +162,25 @@ def network_update(*, actor, network: Network, data: dict[str, Any]) -> Network:
 @transaction.atomic
 def organisation_create(*, actor, data: dict[str, Any]) -> Organisation:
     organisation = Organisation()
-    m2m = _assign(organisation, data)
-    _save_validated(organisation, m2m)
-    audit_record(
+    _write_audited(
         actor=actor,
-        action="create",
         obj=organisation,
-        changes=diff({}, snapshot(organisation, ORGANISATION_AUDITED)),
-        network_ids=_organisation_scope(organisation),
+        data=data,
+        audited=ORGANISATION_AUDITED,
+        scope=_organisation_scope,
     )
     return organisation
 
 
 @transaction.atomic
 def organisation_update(*, actor, organisation: Organisation, data: dict[str, Any]) -> Organisation:
-    before = snapshot(organisation, ORGANISATION_AUDITED)
-    m2m = _assign(organisation, data)
-    _save_validated(organisation, m2m)
-    changes = diff(before, snapshot(organisation, ORGANISATION_AUDITED))
-    if changes:
-        audit_record(
-            actor=actor,
-            action="update",
-            obj=organisation,
-            changes=changes,
-            network_ids=_organisation_scope(organisation),
-        )
+    _write_audited(
+        actor=actor,
+        obj=organisation,
+        data=data,
+        audited=ORGANISATION_AUDITED,
+        scope=_organisation_scope,
+    )
     return organisation
 
 
