@@ -20,11 +20,18 @@ class EmptyAsNull(Func):
     output_field = models.CharField()
 
 
-def sort_name(language: str | None):
-    """The name an organisation sorts by: its name in the language, else its Finnish name."""
+def sort_name(language: str | None, prefix: str = ""):
+    """The name a row sorts and shows by: its name in the language, else its Finnish name.
+
+    `prefix` reaches a related row's name, e.g. "municipality__".
+    """
     if language in ("sv", "en"):
-        return Coalesce(EmptyAsNull(f"name_{language}"), "name_fi")
-    return models.F("name_fi")
+        return Coalesce(
+            EmptyAsNull(f"{prefix}name_{language}"),
+            f"{prefix}name_fi",
+            output_field=models.CharField(),
+        )
+    return models.F(f"{prefix}name_fi")
 
 
 LANGUAGE_CHOICES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]

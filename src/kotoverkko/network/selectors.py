@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 
 from kotoverkko.codelists.models import Municipality
@@ -110,10 +110,20 @@ def organisation_list(*, filters: OrganisationFilters) -> QuerySet[Organisation]
             )
         )
     if not filters.include_inactive:
-        from django.utils import timezone
-
         qs = qs.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate()))
     return qs.alias(sort_name=sort_name(translation.get_language())).order_by("sort_name", "pk")
+
+
+def organisation_directory(*, filters: OrganisationFilters) -> QuerySet:
+    """The directory's rows as plain values (no model objects): what the page shows."""
+    language = translation.get_language()
+    return organisation_list(filters=filters).values(
+        "pk",
+        "type",
+        "valid_until",
+        display_name=sort_name(language),
+        municipality_name=sort_name(language, "municipality__"),
+    )
 
 
 def organisation_get(*, pk: int) -> Organisation:

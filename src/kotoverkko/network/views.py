@@ -110,7 +110,7 @@ def join_sent(request, slug: str):
 
 def organisation_list(request):
     filters = organisation_filters_from(request.GET)
-    page = _page(request, selectors.organisation_list(filters=filters))
+    page = _page(request, selectors.organisation_directory(filters=filters))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -132,13 +132,13 @@ def _directory_rows(page) -> list[dict]:
     today = timezone.localdate()
     return [
         {
-            "name": organisation.name,
-            "url": f"{detail_url}{organisation.pk}/",
-            "type": type_labels.get(organisation.type, organisation.type),
-            "municipality": organisation.municipality.name if organisation.municipality else "",
-            "active": organisation.valid_until is None or organisation.valid_until >= today,
+            "name": row["display_name"],
+            "url": f"{detail_url}{row['pk']}/",
+            "type": type_labels.get(row["type"], row["type"]),
+            "municipality": row["municipality_name"] or "",
+            "active": row["valid_until"] is None or row["valid_until"] >= today,
         }
-        for organisation in page
+        for row in page
     ]
 
 
