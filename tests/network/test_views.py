@@ -357,3 +357,26 @@ def test_directory_type_labels_keep_their_capitals(client):
     body = client.get("/sv/organisations/").content.decode()
     assert "<td>FPA</td>" in body
     assert 'value="keha">KEHA-centralen</option>' in body
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"type": "ngo"}, {"include_inactive": True}, {"q": "kemi"}, {"type": "municipality"}],
+)
+def test_directory_count_matches_the_rows(filters):
+    # given current, future-ending and discontinued organisations of two types
+    import datetime
+
+    from django.utils import timezone
+
+    from kotoverkko.network import selectors
+
+    today = timezone.localdate()
+    OrganisationFactory.create_batch(3, type="ngo", name_fi="Kemin yhdistys")
+    OrganisationFactory(type="ngo", valid_until=today - datetime.timedelta(days=1))
+    OrganisationFactory(type="municipality", valid_until=today + datetime.timedelta(days=30))
+    OrganisationFactory(type="municipality", valid_until=today - datetime.timedelta(days=400))
+    chosen = selectors.OrganisationFilters(**filters)
+    # when / then
+    expected = selectors.organisation_list(filters=chosen).count()
+    assert selectors.organisation_count(filters=chosen) == expected

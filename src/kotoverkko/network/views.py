@@ -33,8 +33,12 @@ from .roles import roles_for
 PAGE_SIZE = 25
 
 
-def _page(request, queryset, size: int = PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+def _page(request, queryset, size: int = PAGE_SIZE, *, count: int | None = None):
+    """One page of a list; `count` saves counting a query whose annotations make it slow."""
+    paginator = Paginator(queryset, size)
+    if count is not None:
+        paginator.count = count  # count is a cached property
+    return paginator.get_page(request.GET.get("page"))
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -110,7 +114,11 @@ def join_sent(request, slug: str):
 
 def organisation_list(request):
     filters = organisation_filters_from(request.GET)
-    page = _page(request, selectors.organisation_directory(filters=filters))
+    page = _page(
+        request,
+        selectors.organisation_directory(filters=filters),
+        count=selectors.organisation_count(filters=filters),
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
