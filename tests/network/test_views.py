@@ -14,6 +14,7 @@ from tests.factories import (
     TeamFactory,
     coordinator_of,
     member_of,
+    person_with_login,
 )
 
 pytestmark = pytest.mark.django_db
@@ -380,3 +381,43 @@ def test_directory_count_matches_the_rows(filters):
     # when / then
     expected = selectors.organisation_list(filters=chosen).count()
     assert selectors.organisation_count(filters=chosen) == expected
+
+
+def test_coordinator_adds_a_person_to_a_network_she_manages_only(client):
+    # given a coordinator of MAKO and another network
+    mako = NetworkFactory(slug="mako")
+    NetworkFactory(slug="pomako")
+    client.force_login(coordinator_of(mako).user)
+    person = {
+        "first_name": "Leila",
+        "last_name": "Ahmed",
+        "email": "leila@example.fi",
+        "language": "fi",
+    }
+    # when she picks a network she does not manage, then nothing is saved
+    response = client.post("/en/coordination/people/new/", {**person, "network": "pomako"})
+    assert response.status_code == 400
+    assert "Choose the network the person joins." in response.content.decode()
+    # when she picks her own, the person is added as a member
+    response = client.post("/en/coordination/people/new/", {**person, "network": "mako"})
+    assert response.status_code == 302
+    assert Membership.objects.filter(person__email="leila@example.fi", network=mako).exists()
+
+
+def test_bad_organisation_edit_keeps_the_saved_values(client):
+    organisation = OrganisationFactory(name_fi="Kemin kaupunki", type="municipality")
+    organisation.editors.add(editor := person_with_login())
+    client.force_login(editor.user)
+    response = client.post(
+        f"/en/coordination/organisations/{organisation.pk}/",
+        {
+            "name_fi": "Uusi nimi",
+            "type": "municipality",
+            "language_status": "fi",
+            "business_id": "1234567-8",
+        },
+    )
+    assert response.status_code == 400
+    assert "valid check digit" in response.content.decode()
+    organisation.refresh_from_db()
+    assert organisation.name_fi == "Kemin kaupunki"

@@ -53,6 +53,24 @@ def _apply_errors(form, error: ValidationError) -> None:
             form.add_error(None, item)
 
 
+def _save_form(request, form, write):
+    """Validate a posted form and hand its data to a service.
+
+    Returns (saved object or None, HTTP status). The service's validation errors are shown on
+    the form's fields and the object on the page is read again, since nothing was saved.
+    """
+    if request.method != "POST":
+        return None, 200
+    if form.is_valid():
+        try:
+            return write(form.service_data()), 200
+        except ValidationError as error:
+            _apply_errors(form, error)
+            if getattr(form.instance, "pk", None):
+                form.instance.refresh_from_db()
+    return None, 400
+
+
 def _network_or_404(slug: str) -> Network:
     try:
         return selectors.network_get(slug=slug)
@@ -270,21 +288,15 @@ def network_edit(request, slug: str):
     network = _network_or_404(slug)
     require(request.user, "network.manage", network)
     form = NetworkForm(request.POST or None, instance=network)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.network_update(
-                    actor=request.user, network=network, data=form.service_data()
-                )
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                public_pages_changed()
-                messages.success(request, _("The changes were saved."))
-                return redirect(network)
-        status = 400
-        network.refresh_from_db()
+    saved, status = _save_form(
+        request,
+        form,
+        lambda data: services.network_update(actor=request.user, network=network, data=data),
+    )
+    if saved is not None:
+        public_pages_changed()
+        messages.success(request, _("The changes were saved."))
+        return redirect(saved)
     return render(
         request,
         "network/coordination/network_form.html",
@@ -300,21 +312,17 @@ def network_create(request, slug: str, kind: str):
         raise Http404
     require(request.user, "network.create", parent)
     form = NetworkForm(request.POST or None, initial={"languages": parent.languages})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                network = services.network_create(
-                    actor=request.user,
-                    data={**form.service_data(), "parent": parent, "kind": kind},
-                )
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                public_pages_changed()
-                messages.success(request, _("%(name)s was created.") % {"name": network})
-                return redirect(network)
-        status = 400
+    saved, status = _save_form(
+        request,
+        form,
+        lambda data: services.network_create(
+            actor=request.user, data={**data, "parent": parent, "kind": kind}
+        ),
+    )
+    if saved is not None:
+        public_pages_changed()
+        messages.success(request, _("%(name)s was created.") % {"name": saved})
+        return redirect(saved)
     return render(
         request,
         "network/coordination/network_form.html",
@@ -429,31 +437,21 @@ def person_create(request):
     managed = selectors.managed_network_list(user=request.user)
     form = PersonForm(request.POST or None)
     network_slug = request.POST.get("network") or request.GET.get("network") or ""
-    status = 200
-    if request.method == "POST":
+
+    def write(data):
         network = managed.filter(slug=network_slug).first()
         if network is None:
-            form.add_error(None, _("Choose the network the person joins."))
-        if form.is_valid() and network is not None:
-            try:
-                person = services.person_create(
-                    actor=request.user, data=form.service_data(), network=network
-                )
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(request, _("%(name)s was added.") % {"name": person})
-                return redirect(person)
-        status = 400
+            raise ValidationError(_("Choose the network the person joins."))
+        return services.person_create(actor=request.user, data=data, network=network)
+
+    saved, status = _save_form(request, form, write)
+    if saved is not None:
+        messages.success(request, _("%(name)s was added.") % {"name": saved})
+        return redirect(saved)
     return render(
         request,
         "network/coordination/person_form.html",
-        {
-            "form": form,
-            "person": None,
-            "networks": managed,
-            "network_slug": network_slug,
-        },
+        {"form": form, "person": None, "networks": managed, "network_slug": network_slug},
         status=status,
     )
 
@@ -463,18 +461,14 @@ def person_edit(request, pk: int):
     person = get_object_or_404(Person, pk=pk)
     require(request.user, "person.edit", person)
     form = PersonForm(request.POST or None, instance=person)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.person_update(actor=request.user, person=person, data=form.service_data())
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(request, _("The changes were saved."))
-                return redirect(person)
-        status = 400
-        person.refresh_from_db()
+    saved, status = _save_form(
+        request,
+        form,
+        lambda data: services.person_update(actor=request.user, person=person, data=data),
+    )
+    if saved is not None:
+        messages.success(request, _("The changes were saved."))
+        return redirect(saved)
     return render(
         request,
         "network/coordination/person_form.html",
@@ -487,20 +481,15 @@ def person_edit(request, pk: int):
 def organisation_create(request):
     require(request.user, "organisation.create")
     form = OrganisationForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                organisation = services.organisation_create(
-                    actor=request.user, data=form.service_data()
-                )
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                public_pages_changed()
-                messages.success(request, _("%(name)s was created.") % {"name": organisation})
-                return redirect(organisation)
-        status = 400
+    saved, status = _save_form(
+        request,
+        form,
+        lambda data: services.organisation_create(actor=request.user, data=data),
+    )
+    if saved is not None:
+        public_pages_changed()
+        messages.success(request, _("%(name)s was created.") % {"name": saved})
+        return redirect(saved)
     return render(
         request,
         "network/coordination/organisation_form.html",
@@ -514,21 +503,17 @@ def organisation_edit(request, pk: int):
     organisation = get_object_or_404(Organisation, pk=pk)
     require(request.user, "organisation.edit", organisation)
     form = OrganisationForm(request.POST or None, instance=organisation)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.organisation_update(
-                    actor=request.user, organisation=organisation, data=form.service_data()
-                )
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                public_pages_changed()
-                messages.success(request, _("The changes were saved."))
-                return redirect(organisation)
-        status = 400
-        organisation.refresh_from_db()
+    saved, status = _save_form(
+        request,
+        form,
+        lambda data: services.organisation_update(
+            actor=request.user, organisation=organisation, data=data
+        ),
+    )
+    if saved is not None:
+        public_pages_changed()
+        messages.success(request, _("The changes were saved."))
+        return redirect(saved)
     return render(
         request,
         "network/coordination/organisation_form.html",
