@@ -595,3 +595,30 @@ def test_delivery_task_ends_when_the_server_is_down(smtp_down, settings):
     # then
     assert total == {"sent": 0, "retry": 0, "failed": 0, "deferred": 1}
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sending", "queued"}
+
+
+def test_nothing_is_queued_while_mail_is_suppressed(mail_templates):
+    # given / when
+    with services.mail_suppressed():
+        suppressed = queue(to="historia@example.fi")
+    queue(to="nyt@example.fi")
+    # then
+    assert suppressed is None
+    assert list(OutboxMessage.objects.values_list("to_email", flat=True)) == ["nyt@example.fi"]
+    assert not services.mail_is_suppressed()
+
+
+def test_calendar_part_is_sent_with_the_method_of_its_calendar(smtp_server):
+    # given
+    calendar = "BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n"
+    # when
+    with pytest.raises(ValueError, match="METHOD"):
+        queue(to="a@example.fi", key="k1", calendar=("REQUEST", calendar))
+    queue(to="b@example.fi", key="k2", calendar=("CANCEL", calendar))
+    outbox_deliver()
+    # then
+    sent = smtp_server.only()
+    parts = [part for part in sent.walk() if part.get_content_type() == "text/calendar"]
+    assert len(parts) == 2  # the alternative body and the invite.ics file
+    assert {part.get_param("method") for part in parts} == {"CANCEL"}
+    assert any(part.get_filename() == "invite.ics" for part in parts)

@@ -11,6 +11,9 @@ recorded that, sends the message again.
 
 import logging
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from email.utils import formataddr
 from typing import Any
@@ -39,9 +42,29 @@ BACKOFF_MAX = timedelta(hours=6)
 # When the mail server cannot be reached the due messages wait this long; it is no attempt.
 UNREACHABLE_DELAY = timedelta(minutes=1)
 
+CALENDAR_METHODS = ("REQUEST", "CANCEL", "PUBLISH")
 _KEY_MAX_LENGTH = OutboxMessage._meta.get_field("key").max_length
 _SUBJECT_MAX_LENGTH = OutboxMessage._meta.get_field("subject").max_length
 _ERROR_MAX_LENGTH = 2000
+
+
+_suppressed: ContextVar[bool] = ContextVar("mail_suppressed", default=False)
+
+
+@contextmanager
+def mail_suppressed() -> Iterator[None]:
+    """Queue nothing inside the block: for loading history (demo data, imports of past
+    events), whose people must not be mailed. Callers may skip building a message's parts
+    when `mail_is_suppressed()`."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
+def mail_is_suppressed() -> bool:
+    return _suppressed.get()
 
 
 def message_queue(
@@ -53,18 +76,31 @@ def message_queue(
     key: str,
     to_name: str = "",
     headers: dict[str, str] | None = None,
-) -> OutboxMessage:
+    calendar: tuple[str, str] | None = None,
+) -> OutboxMessage | None:
     """Render a message in the recipient's language and store it; delivery starts on commit.
 
     `template` names up to three templates: `<template>_subject.txt`, `<template>.txt` and, if
     it exists, `<template>.html`. The text templates are rendered without HTML escaping. Their
     context has `site_url` and `language` besides `context`. The same key is never queued
-    twice: a second call returns the first message.
+    twice: a second call returns the first message. Inside `mail_suppressed()` nothing is
+    stored and None is returned.
+
+    `calendar` is an iTIP message as (METHOD, iCalendar text): it is sent as a
+    `text/calendar; method=…` alternative, which calendar clients act on, and as an .ics file.
     """
+    if _suppressed.get():
+        return None
     if not key or len(key) > _KEY_MAX_LENGTH:
         raise ValueError(f"An outbox key must have 1 to {_KEY_MAX_LENGTH} characters.")
     to = to.strip()
     validate_email(to)
+    attachments = []
+    if calendar is not None:
+        method, text = calendar
+        if method not in CALENDAR_METHODS or f"METHOD:{method}" not in text:
+            raise ValueError("The calendar part's method must match the calendar's METHOD.")
+        attachments.append({"kind": "calendar", "method": method, "content": text})
     headers = {str(name): str(value) for name, value in (headers or {}).items()}
     for name, value in headers.items():
         if any(char in name + value for char in "\r\n") or not name:
@@ -87,6 +123,7 @@ def message_queue(
                 body_text=body_text,
                 body_html=body_html,
                 headers=headers,
+                attachments=attachments,
                 next_attempt_at=timezone.now(),
             )
     except IntegrityError:
@@ -176,9 +213,22 @@ def _claim(pk: int) -> OutboxMessage | None:
     return OutboxMessage.objects.get(pk=pk)
 
 
+class _Email(EmailMultiAlternatives):
+    """An e-mail whose text/calendar parts say their iTIP method (RFC 6047), as calendar
+    clients require: `Content-Type: text/calendar; method=REQUEST`."""
+
+    calendar_method: str | None = None
+
+    def _create_mime_attachment(self, content, mimetype):
+        part = super()._create_mime_attachment(content, mimetype)
+        if mimetype == "text/calendar" and self.calendar_method:
+            part.set_param("method", self.calendar_method)
+        return part
+
+
 def _as_email(message: OutboxMessage, connection: Any) -> EmailMultiAlternatives:
     to = formataddr((message.to_name, message.to_email)) if message.to_name else message.to_email
-    email = EmailMultiAlternatives(
+    email = _Email(
         subject=message.subject,
         body=message.body_text,
         from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
@@ -188,7 +238,18 @@ def _as_email(message: OutboxMessage, connection: Any) -> EmailMultiAlternatives
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments:
+        if attachment.get("kind") == "calendar":
+            _attach_calendar(email, attachment["method"], attachment["content"])
     return email
+
+
+def _attach_calendar(email: _Email, method: str, content: str) -> None:
+    """The invitation as an alternative body (what Outlook, Gmail and Thunderbird act on) and
+    as an invite.ics file for clients that only show attachments."""
+    email.calendar_method = method
+    email.attach_alternative(content, "text/calendar")
+    email.attach("invite.ics", content, "text/calendar")
 
 
 def _reply_codes(exc: Exception) -> list[int]:
