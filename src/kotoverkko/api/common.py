@@ -33,3 +33,13 @@ def service_errors() -> Iterator[None]:
         yield
     except DjangoValidationError as error:
         raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+
+
+class SlugRelatedField(serializers.SlugRelatedField):
+    """A slug or code lookup that refuses a NUL character before querying: PostgreSQL cannot
+    even compare text that holds one, so the lookup would fail with a server error."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)

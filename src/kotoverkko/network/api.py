@@ -12,7 +12,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kotoverkko.api.common import Pagination, require_can, service_errors
+from kotoverkko.api.common import Pagination, SlugRelatedField, require_can, service_errors
 from kotoverkko.codelists.models import Municipality
 from kotoverkko.common.cache import public_pages_changed
 from kotoverkko.common.permissions import user_can
@@ -134,13 +134,11 @@ class MembershipOutputSerializer(serializers.Serializer):
 
 
 def _network_field(**kwargs) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="slug", queryset=Network.objects.all(), **kwargs)
+    return SlugRelatedField(slug_field="slug", queryset=Network.objects.all(), **kwargs)
 
 
 def _municipality_field(**kwargs) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(
-        slug_field="code", queryset=Municipality.objects.all(), **kwargs
-    )
+    return SlugRelatedField(slug_field="code", queryset=Municipality.objects.all(), **kwargs)
 
 
 class TeamFilterSerializer(serializers.Serializer):

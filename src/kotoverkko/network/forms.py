@@ -221,9 +221,10 @@ class DeclineForm(forms.Form):
 
 
 def organisation_filters_from(params) -> OrganisationFilters:
-    """The organisation directory's filters from a query string, ignoring invalid values."""
+    """The organisation directory's filters from a query string, ignoring invalid values
+    (a NUL character makes a value invalid: PostgreSQL cannot compare text holding one)."""
     network = None
-    if slug := (params.get("network") or "").strip():
+    if (slug := (params.get("network") or "").strip()) and "\x00" not in slug:
         network = Network.objects.filter(slug=slug[:80]).first()
     try:
         municipality = int(params.get("municipality") or 0)
@@ -231,7 +232,7 @@ def organisation_filters_from(params) -> OrganisationFilters:
         municipality = 0
     type_ = params.get("type", "")
     return OrganisationFilters(
-        q=(params.get("q") or "").strip()[:100],
+        q=(params.get("q") or "").replace("\x00", "").strip()[:100],
         type=type_ if type_ in Organisation.Type.values else "",
         municipality=municipality if 0 < municipality < 2**31 else None,
         network=network,
