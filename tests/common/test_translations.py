@@ -151,9 +151,15 @@ def test_compiled_catalogue_holds_every_translation_of_its_source(language):
     # when
     stale = []
     for message in _messages(catalog):
+        context = message.context
         if message.pluralizable:
             singular, plural = message.id[0], message.id[1]
-            got = [compiled.ngettext(singular, plural, n) for n in (1, 2)]
+            if context:
+                got = [compiled.npgettext(context, singular, plural, n) for n in (1, 2)]
+            else:
+                got = [compiled.ngettext(singular, plural, n) for n in (1, 2)]
+        elif context:
+            got = [compiled.pgettext(context, message.id)]
         else:
             got = [compiled.gettext(message.id)]
         if got != list(message.string if message.pluralizable else [message.string]):

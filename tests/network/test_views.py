@@ -383,6 +383,66 @@ def test_directory_count_matches_the_rows(filters):
     assert selectors.organisation_count(filters=chosen) == expected
 
 
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        {},
+        {"type": "ngo"},
+        {"include_inactive": True},
+        {"q": "kemi"},
+        {"q": "100%"},
+        {"q": "1234567-8", "include_inactive": True},
+        {"municipality": "240"},
+        {"network": "mako"},
+        {"network": "mako", "type": "ngo", "include_inactive": True},
+        {"q": "yhdistys", "type": "ngo", "municipality": "698"},
+    ],
+)
+def test_directory_rows_and_count_are_those_of_the_organisation_list(chosen, language):
+    # given organisations current and discontinued, named in one or more languages, based in
+    # or serving two municipalities, some of them with a member in a network
+    import datetime
+
+    from django.utils import timezone, translation
+
+    from kotoverkko.network import selectors
+    from tests.factories import municipality
+
+    ended = timezone.localdate() - datetime.timedelta(days=1)
+    kemi, rovaniemi = municipality("240"), municipality("698")
+    mako = NetworkFactory(slug="mako")
+    TeamFactory(parent=mako, slug="mako-team")
+    OrganisationFactory(name_fi="Kemin yhdistys", name_sv="Kemi förening", municipality=kemi)
+    OrganisationFactory(name_fi="100% yhdistys", name_en="100% association", type="company")
+    OrganisationFactory(name_fi="1000 yhdistystä", business_id="1234567-8", valid_until=ended)
+    OrganisationFactory(name_fi="Ålands kommun", type="municipality", municipality=None)
+    serving = OrganisationFactory(name_fi="Lapin yhdistys", municipality=rovaniemi)
+    serving.municipalities.add(kemi)
+    MembershipFactory(network=mako, person__organisation=serving)
+    team_member = OrganisationFactory(name_fi="Tiimin yhdistys", valid_until=ended)
+    MembershipFactory(
+        network=Network.objects.get(slug="mako-team"), person__organisation=team_member
+    )
+    filters = selectors.OrganisationFilters(
+        q=chosen.get("q", ""),
+        type=chosen.get("type", ""),
+        municipality=municipality(chosen["municipality"]).pk if "municipality" in chosen else None,
+        network=Network.objects.get(slug=chosen["network"]) if "network" in chosen else None,
+        include_inactive=chosen.get("include_inactive", False),
+    )
+    with translation.override(language):
+        expected = list(
+            selectors.organisation_list(filters=filters).values_list("pk", "name", "valid_until")
+        )
+        # when the directory reads its rows and counts them
+        rows = selectors.organisation_directory(filters=filters)[0:25]
+        count = selectors.organisation_count(filters=filters)
+    # then it finds the same organisations in the same order, named in the page's language
+    assert [(row["pk"], row["display_name"], row["valid_until"]) for row in rows] == expected
+    assert count == len(expected)
+
+
 def test_coordinator_adds_a_person_to_a_network_she_manages_only(client):
     # given a coordinator of MAKO and another network
     mako = NetworkFactory(slug="mako")

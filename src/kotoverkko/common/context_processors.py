@@ -15,6 +15,7 @@ def _main_links(language: str) -> dict[str, str]:
         return {
             "home": reverse("network:home"),
             "organisations": reverse("network:organisation_list"),
+            "calendar": reverse("events:calendar"),
             "dashboard": reverse("network:dashboard"),
             "login": reverse("accounts:login"),
             "logout": reverse("accounts:logout"),

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kotoverkko.codelists",
     "kotoverkko.network",
     "kotoverkko.mailing",
+    "kotoverkko.events",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +154,15 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+# Uploads (slides, documents): the largest file, and limits on what a zip-based document may
+# expand to (common/uploads.py checks every upload against them).
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
+UPLOAD_MAX_EXPANDED_BYTES = 200 * 1024 * 1024
+UPLOAD_MAX_ENTRIES = 5000
+UPLOAD_MAX_RATIO = 200
+# Registrations to events per client address and window; 0 turns the limit off.
+EVENT_REGISTRATION_LIMIT = int(os.environ.get("EVENT_REGISTRATION_LIMIT", "30"))
+EVENT_REGISTRATION_WINDOW_SECONDS = int(os.environ.get("EVENT_REGISTRATION_WINDOW_SECONDS", "600"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -218,7 +228,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kotoverkko API",
-    "DESCRIPTION": "Networks, teams, organisations, people and memberships.",
+    "DESCRIPTION": (
+        "Networks, teams, organisations, people and memberships; events, their agendas and "
+        "registrations; public events in the shape of Helsinki's Linked Events API."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",

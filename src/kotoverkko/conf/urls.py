@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("kotoverkko.accounts.urls")),
     path("outbox/", include("kotoverkko.mailing.urls")),
+    path("", include("kotoverkko.events.urls")),
     path("", include("kotoverkko.network.urls")),
     prefix_default_language=True,
 )

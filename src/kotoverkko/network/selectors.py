@@ -1,7 +1,11 @@
 """Reading networks, organisations, people, memberships and join requests."""
 
-from dataclasses import dataclass, replace
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.text import capfirst
@@ -9,6 +13,7 @@ from django.utils.text import capfirst
 from kotoverkko.codelists.models import Municipality
 from kotoverkko.common.cache import cached_for_public_pages
 from kotoverkko.common.models import AuditEntry
+from kotoverkko.common.prepared import Param, PreparedCount, PreparedQuery, PreparedRows
 from kotoverkko.common.templatetags.kotoverkko import options_html
 
 from .models import JoinRequest, Membership, Network, Organisation, Person, sort_name
@@ -78,40 +83,63 @@ class OrganisationFilters:
 
 
 def organisation_list(*, filters: OrganisationFilters) -> QuerySet[Organisation]:
-    qs = Organisation.objects.select_related("municipality")
-    if filters.q:
+    network_ids = None if filters.network is None else network_ids_below(network=filters.network)
+    qs = _organisations_matching(
+        Organisation.objects.select_related("municipality"),
+        q=filters.q,
+        type_=filters.type,
+        municipality=filters.municipality,
+        network_ids=network_ids,
+        include_inactive=filters.include_inactive,
+        today=timezone.localdate(),
+    )
+    return qs.alias(sort_name=sort_name(translation.get_language())).order_by("sort_name", "pk")
+
+
+def _organisations_matching(
+    qs: QuerySet[Organisation],
+    *,
+    q: str | Param,
+    type_: str | Param,
+    municipality: int | Param | None,
+    network_ids: Collection[int] | None,
+    include_inactive: bool,
+    today: date | Param,
+) -> QuerySet[Organisation]:
+    """The directory's filters. A value is either itself or, for the directory's prepared
+    queries, a Param standing for it (an empty text or None leaves the filter out)."""
+    if q:
         qs = qs.filter(
-            Q(name__icontains=filters.q)
-            | Q(name_fi__icontains=filters.q)
-            | Q(name_sv__icontains=filters.q)
-            | Q(name_en__icontains=filters.q)
-            | Q(business_id=filters.q)
+            Q(name__icontains=q)
+            | Q(name_fi__icontains=q)
+            | Q(name_sv__icontains=q)
+            | Q(name_en__icontains=q)
+            | Q(business_id=q)
         )
-    if filters.type:
-        qs = qs.filter(type=filters.type)
-    if filters.municipality:
+    if type_:
+        qs = qs.filter(type=type_)
+    if municipality:
         qs = qs.filter(
-            Q(municipality_id=filters.municipality)
+            Q(municipality_id=municipality)
             | Exists(
                 Organisation.municipalities.through.objects.filter(
-                    organisation_id=OuterRef("pk"), municipality_id=filters.municipality
+                    organisation_id=OuterRef("pk"), municipality_id=municipality
                 )
             )
         )
-    if filters.network is not None:
-        ids = network_ids_below(network=filters.network)
+    if network_ids is not None:
         qs = qs.filter(
             Exists(
                 Membership.objects.filter(
                     person__organisation=OuterRef("pk"),
-                    network_id__in=ids,
+                    network_id__in=network_ids,
                     status=Membership.Status.ACTIVE,
                 )
             )
         )
-    if not filters.include_inactive:
-        qs = qs.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate()))
-    return qs.alias(sort_name=sort_name(translation.get_language())).order_by("sort_name", "pk")
+    if not include_inactive:
+        qs = qs.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    return qs
 
 
 def organisation_count(*, filters: OrganisationFilters) -> int:
@@ -121,23 +149,104 @@ def organisation_count(*, filters: OrganisationFilters) -> int:
     minus those discontinued: two index-only counts, where "no end date or one in the future"
     would read the whole index.
     """
-    if filters.include_inactive or filters.q or filters.network is not None:
-        return organisation_list(filters=filters).count()
-    everything = organisation_list(filters=replace(filters, include_inactive=True)).order_by()
-    ended = everything.filter(valid_until__lt=timezone.localdate())
-    return everything.count() - ended.count()
+    queries, values = _directory_queries_for(filters)
+    found = queries.found(values)
+    if queries.discontinued is not None:
+        found -= queries.discontinued(values)
+    return found
 
 
-def organisation_directory(*, filters: OrganisationFilters) -> QuerySet:
-    """The directory's rows as plain values (no model objects): what the page shows."""
-    language = translation.get_language()
-    return organisation_list(filters=filters).values(
-        "pk",
-        "type",
-        "valid_until",
-        display_name=sort_name(language),
-        municipality_name=sort_name(language, "municipality__"),
+def organisation_directory(*, filters: OrganisationFilters) -> PreparedRows:
+    """The directory's rows as plain values (no model objects), for a Paginator to slice: the
+    organisation's pk, type, valid_until, display_name and municipality_name."""
+    queries, values = _directory_queries_for(filters)
+    return PreparedRows(queries.rows, values)
+
+
+@dataclass(frozen=True)
+class _DirectoryShape:
+    """Which of the directory's filters are in use: this decides its queries' SQL."""
+
+    language: str
+    q: bool
+    type: bool
+    municipality: bool
+    network_ids: tuple[int, ...] | None  # a network's few ids are written into the SQL
+    include_inactive: bool
+
+
+@dataclass(frozen=True)
+class _DirectoryQueries:
+    rows: PreparedQuery
+    found: PreparedCount
+    discontinued: PreparedCount | None  # subtracted from `found`
+
+
+def _directory_queries_for(
+    filters: OrganisationFilters,
+) -> tuple[_DirectoryQueries, dict[str, object]]:
+    """The directory's prepared queries for the filters' shape, and the values to run them
+    with. Building and compiling the querysets cost more than running them (common/prepared.py)."""
+    network_ids = None
+    if filters.network is not None:
+        network_ids = tuple(sorted(network_ids_below(network=filters.network)))
+    shape = _DirectoryShape(
+        language=translation.get_language(),
+        q=bool(filters.q),
+        type=bool(filters.type),
+        municipality=bool(filters.municipality),
+        network_ids=network_ids,
+        include_inactive=filters.include_inactive,
     )
+    values = {
+        "q": filters.q,
+        "type": filters.type,
+        "municipality": filters.municipality,
+        "today": timezone.localdate(),
+    }
+    return _directory_queries(shape), values
+
+
+@lru_cache(maxsize=256)
+def _directory_queries(shape: _DirectoryShape) -> _DirectoryQueries:
+    """The directory's queries for one shape, each built and compiled once."""
+    today = Param("today", models.DateField())
+
+    def matching(*, include_inactive: bool) -> QuerySet[Organisation]:
+        return _organisations_matching(
+            Organisation.objects.all(),
+            q=Param("q", models.CharField()) if shape.q else "",
+            type_=Param("type", models.CharField()) if shape.type else "",
+            municipality=Param("municipality", models.IntegerField())
+            if shape.municipality
+            else None,
+            network_ids=shape.network_ids,
+            include_inactive=include_inactive,
+            today=today,
+        )
+
+    # The text filter's "name" is the name in the active language (django-modeltranslation).
+    with translation.override(shape.language):
+        rows = (
+            matching(include_inactive=shape.include_inactive)
+            .alias(sort_name=sort_name(shape.language))
+            .order_by("sort_name", "pk")
+            .values(
+                "pk",
+                "type",
+                "valid_until",
+                display_name=sort_name(shape.language),
+                municipality_name=sort_name(shape.language, "municipality__"),
+            )
+        )
+        if shape.include_inactive or shape.q or shape.network_ids is not None:
+            found = PreparedCount(matching(include_inactive=shape.include_inactive))
+            discontinued = None
+        else:
+            everything = matching(include_inactive=True)
+            found = PreparedCount(everything)
+            discontinued = PreparedCount(everything.filter(valid_until__lt=today))
+        return _DirectoryQueries(rows=PreparedQuery(rows), found=found, discontinued=discontinued)
 
 
 def organisation_get(*, pk: int) -> Organisation:
