@@ -6,4 +6,5 @@ from drf_spectacular.views import SpectacularAPIView
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include("kotoverkko.network.api_urls")),
+    path("", include("kotoverkko.events.api_urls")),
 ]
