@@ -19,6 +19,7 @@ from django.utils import translation
 from kotoverkko.accounts.models import User
 from kotoverkko.accounts.services import user_create
 from kotoverkko.codelists.models import Municipality
+from kotoverkko.events.demo import events_demo_load
 
 from .models import JoinRequest, Membership, Network, Organisation, Person
 from .services import (
@@ -2066,6 +2067,9 @@ def demo_load() -> DemoSummary:
         _load_logins(people, organisations, summary)
         _set_contacts(networks, people)
         _load_join_requests(plan.join_requests, networks, organisations, municipalities, summary)
+        # The events of these networks (events/demo.py), in the same transaction.
+        for name, count in events_demo_load().items():
+            summary.created[name] = summary.created.get(name, 0) + count
     return summary
 
 

@@ -15,14 +15,22 @@ LABELS = {
     "memberships": gettext_lazy("memberships"),
     "logins": gettext_lazy("demo logins"),
     "join requests": gettext_lazy("join requests"),
+    "host rotations": gettext_lazy("host rotations"),
+    "events": gettext_lazy("events"),
+    "event series": gettext_lazy("event series"),
+    "agenda items": gettext_lazy("agenda items"),
+    "registrations": gettext_lazy("registrations"),
+    "minutes": gettext_lazy("minutes"),
+    "invitations": gettext_lazy("invitations"),
 }
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo data: Lapland's MAKO and Ostrobothnia's POMAKO networks with their "
-        "organisations, people, join requests and one login per role. Running it again adds "
-        "only what is missing."
+        "organisations, people, join requests and one login per role, and their meetings "
+        "since 2017 with agendas, registrations and minutes, and upcoming events relative to "
+        "today. Running it again adds only what is missing."
     )
 
     def add_arguments(self, parser):
