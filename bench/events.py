@@ -47,8 +47,12 @@ def calendar_pages() -> list[Page]:
     this_month = date.today()  # noqa: DTZ011 - any current month will do
     return [
         Page("trivial view", "/_bench/trivial", None),
-        Page("calendar", "/fi/events/", 0.25),
-        Page("calendar, online, page 3", "/fi/events/?format=online&page=3", 0.25),
+        # Cached for anonymous visitors, as it is served; the uncached cost shows as CPU time in
+        # the in-process figures below the table.
+        Page("calendar (cached)", "/fi/events/", 0.25, cached=True),
+        Page(
+            "calendar ?format=online&page=3", "/fi/events/?format=online&page=3", 0.25, cached=True
+        ),
         # The month grid is cached for anonymous visitors like the network home.
         Page(
             "month view (cached)",
@@ -252,7 +256,7 @@ def report(options, result: Result, queries: dict, feed: dict, registration: dic
     )
     small, full = f"queries {SMALL_EVENTS:,}", f"queries {options.events:,}"
     print(
-        f"{'page':<28} {'req/s':>7} {'ratio':>6} {'target':>7} {'result':>6} {small:>15} {full:>16}"
+        f"{'page':<32} {'req/s':>7} {'ratio':>6} {'target':>7} {'result':>6} {small:>15} {full:>16}"
     )
     for page in calendar_pages():
         runs = [run for run in result.runs if run.page == page]
@@ -260,13 +264,24 @@ def report(options, result: Result, queries: dict, feed: dict, registration: dic
         q_full = queries["full"][page.path]["queries"]
         same = "" if q_small == q_full else "  (grows!)"
         if page.target is None:
-            print(f"{page.name:<28} {trivial_rps:>7,.0f} {1.0:>6.2f}")
+            print(f"{page.name:<32} {trivial_rps:>7,.0f} {1.0:>6.2f}")
             continue
         ratio = statistics.median(pages.page_ratios(result, page))
         verdict = "PASS" if ratio >= page.target and q_small == q_full else "FAIL"
         print(
-            f"{page.name:<28} {statistics.median(r.rps for r in runs):>7,.0f} {ratio:>6.2f} "
+            f"{page.name:<32} {statistics.median(r.rps for r in runs):>7,.0f} {ratio:>6.2f} "
             f"{'>=' + format(page.target, 'g'):>7} {verdict:>6} {q_small:>15} {q_full:>16}{same}"
+        )
+    print()
+    full = queries["full"]
+    trivial_ms = full[calendar_pages()[0].path]["request_cpu_ms"]
+    print(f"Uncached, one anonymous request in-process ({options.events:,} events):")
+    for page in calendar_pages():
+        info = full[page.path]
+        print(
+            f"  {page.name:<32} {info['request_cpu_ms']:6.2f} ms CPU "
+            f"(trivial/page {trivial_ms / info['request_cpu_ms']:.2f}), "
+            f"{info['queries']} queries in {info['sql_ms']:.2f} ms"
         )
     print()
     ratio = feed["site_s"] / feed["minimal_s"]

@@ -1122,6 +1122,29 @@ def test_month_view_is_cached_for_anonymous_visitors_until_a_public_change(
     assert "Added" in page_text(third)
 
 
+def test_calendar_is_shared_between_anonymous_visitors_but_not_logged_in_ones(
+    client, settings, django_capture_on_commit_callbacks
+):
+    # given
+    settings.PAGE_CACHE_SECONDS = 60
+    network = NetworkFactory()
+    EventFactory(network=network, title_en="Open meeting")
+    members_only = EventFactory(
+        network=network, title_en="Members meeting", visibility=Event.Visibility.MEMBERS
+    )
+    # when
+    first, second = client.get("/en/events/"), client.get("/en/events/")
+    client.force_login(member_of(network).user)
+    member_view = client.get("/en/events/")
+    # then
+    assert "X-Page-Cache" not in first
+    assert second["X-Page-Cache"] == "hit"
+    assert "Members meeting" not in page_text(second)
+    assert "X-Page-Cache" not in member_view
+    assert "Members meeting" in page_text(member_view)
+    assert members_only.title_en in page_text(member_view)
+
+
 def test_team_home_links_to_the_calendar_filtered_by_the_team(client):
     # given
     team = TeamFactory(slug="vastaanotto")

@@ -508,6 +508,11 @@ def _query(values: dict[str, str], **extra: str) -> str:
     return urlencode({k: v for k, v in {**values, **extra}.items() if v})
 
 
+# Anonymous visitors share each filtered page for PAGE_CACHE_SECONDS at most: changes to
+# public events renew it at once (public_pages_changed); a row's registration state may lag
+# a registration by that long, while the event and registration pages always show the seats
+# as they are.
+@cache_for_anonymous
 def calendar(request):
     form, options = _filter_form(request)
     filters = form.event_filters()
