@@ -910,20 +910,24 @@ def test_many_registrations_from_one_client_are_slowed_down(client, settings):
     }
 
 
-def test_requests_through_a_local_proxy_are_not_counted_together(client, settings):
-    # given
+def test_behind_a_trusted_proxy_each_visitor_is_counted_by_their_own_address(client, settings):
+    # given: one proxy in front of the site, which every request seems to come from
     settings.EVENT_REGISTRATION_LIMIT = 1
+    settings.TRUSTED_PROXIES = 1
     event = EventFactory()
     url = f"/en/events/{event.pk}/register/"
 
+    def post(n: int, visitor: str):
+        data = {**FORM, "email": f"n{n}@example.fi"}
+        return client.post(url, data, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=visitor)
+
     # when
-    responses = [
-        client.post(url, {**FORM, "email": f"n{n}@example.fi"}, REMOTE_ADDR="127.0.0.1")
-        for n in range(3)
-    ]
+    first, second = post(1, "198.51.100.7"), post(2, "203.0.113.5")
+    again = post(3, "198.51.100.7")
 
     # then
-    assert [r.status_code for r in responses] == [302, 302, 302]
+    assert [first.status_code, second.status_code] == [302, 302]
+    assert again.status_code == 429
 
 
 def test_event_without_registration_says_so(client):

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from kotoverkko.common.clients import client_address
+
 from .models import LoginFailure, User
 
 
@@ -31,7 +33,7 @@ def login_is_throttled(*, email: str, ip: str | None) -> bool:
 def login_authenticate(*, request, email: str, password: str) -> User | None:
     """Check credentials, refusing while too many recent attempts have failed."""
     email = (email or "").strip().lower()
-    ip = request.META.get("REMOTE_ADDR") if request else None
+    ip = (client_address(request) or None) if request else None
     if login_is_throttled(email=email, ip=ip):
         raise LoginThrottled
     user = authenticate(request, username=email, password=password)

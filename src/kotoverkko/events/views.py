@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kotoverkko.common.cache import cache_for_anonymous, cached_for_public_pages
+from kotoverkko.common.clients import client_address
 from kotoverkko.common.permissions import user_can
 from kotoverkko.common.prepared import Param, PreparedQuery, PreparedRows
 from kotoverkko.common.rows import rows_html
@@ -1099,18 +1100,13 @@ def _apply_errors(form, error: ValidationError) -> None:
             form.add_error(None, item)
 
 
-# Requests from the machine itself come through a proxy in front of the site, which hides the
-# visitor's address; counting them together would hold back every visitor at once.
-LOOPBACK = frozenset({"127.0.0.1", "::1"})
-
-
 def _too_many_registrations(request) -> bool:
     """A simple limit per client address: registration is open to anyone, so a script could
     otherwise fill an event's seats or someone's mailbox. EVENT_REGISTRATION_LIMIT
     registrations per EVENT_REGISTRATION_WINDOW_SECONDS; 0 turns the limit off."""
     limit = getattr(settings, "EVENT_REGISTRATION_LIMIT", 30)
-    address = request.META.get("REMOTE_ADDR") or ""
-    if not limit or address in LOOPBACK:
+    address = client_address(request)
+    if not limit or not address:
         return False
     window = getattr(settings, "EVENT_REGISTRATION_WINDOW_SECONDS", 600)
     key = f"events:register:{address}"
