@@ -250,6 +250,18 @@ def test_organisation_directory_filters(client):
     assert client.get("/fi/organisations/?municipality=abc&type=nonsense&page=x").status_code == 200
 
 
+def test_directory_filter_menus_start_with_all_and_mark_the_chosen_value(client):
+    # given an organisation, so that the menus have something to offer
+    OrganisationFactory(name_fi="Kemin kaupunki", type="municipality")
+    # when the directory is filtered by type in Swedish
+    body = client.get("/sv/organisations/?type=municipality").content.decode()
+    # then each menu leads with its "all" choice and the chosen type is selected
+    assert '<select id="f-type" name="type">\n      <option value="">Alla typer</option>' in body
+    assert '<option value="">Alla kommuner</option>' in body
+    assert '<option value="">Alla nätverk</option>' in body
+    assert '<option value="municipality" selected>Kommun</option>' in body
+
+
 def _count_queries(client, django_assert_max_num_queries, url, limit):
     client.get(url)  # the filter choices are cached after the first visit
     with django_assert_max_num_queries(limit) as ctx:

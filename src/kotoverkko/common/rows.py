@@ -1,10 +1,10 @@
 """The repeated rows of list pages, rendered in Python with every value escaped.
 
 A list page shows one row of a few cells for each of its 25 or so results. In the template
-language each variable, tag and filter inside the loop is a node rendered again for every row,
-and on the organisation directory that loop cost more than all the page's queries together.
+language each variable, tag and filter inside the loop is a node rendered again for every row:
+on the organisation directory, 150 of the page's 205 nodes and about a third of its time.
 `rows_html` fills one row's markup, a `str.format` string with named fields, with each row's
-values: the output of `django.utils.html.format_html_join`, in about a third of its time.
+values: what `django.utils.html.format_html_join` would give, three times as fast.
 
     ROW = '<tr><td><a href="{url}">{name}</a></td><td>{place}</td></tr>'
     context["rows_html"] = rows_html(ROW, [{"url": ..., "name": ..., "place": ...}, ...])

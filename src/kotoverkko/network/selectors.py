@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from kotoverkko.codelists.models import Municipality
 from kotoverkko.common.cache import cached_for_public_pages
@@ -279,19 +280,21 @@ def municipalities_in_use() -> QuerySet[Municipality]:
 
 
 def directory_filter_options(*, language: str) -> dict[str, str]:
-    """The <option> lists of the directory's filters in one language, cached until the next
-    change of public data."""
+    """The <option> lists of the directory's filters in one language, each led by its "all"
+    option, cached until the next change of public data."""
 
     def compute() -> dict[str, str]:
         with translation.override(language):
             types = [(value, capfirst(str(label))) for value, label in Organisation.Type.choices]
+            municipalities = municipalities_in_use().values_list("pk", "name")
+            networks = network_list_all().values_list("slug", "name")
             return {
-                "types": options_html(types),
-                "municipalities": options_html(municipalities_in_use().values_list("pk", "name")),
-                "networks": options_html(network_list_all().values_list("slug", "name")),
+                "types": options_html([("", _("All types")), *types]),
+                "municipalities": options_html([("", _("All municipalities")), *municipalities]),
+                "networks": options_html([("", _("All networks")), *networks]),
             }
 
-    return cached_for_public_pages(f"directory-filters:{language}", compute)
+    return cached_for_public_pages(f"directory-filter-options:{language}", compute)
 
 
 @dataclass(frozen=True)
