@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kotoverkko.codelists.models import Municipality
+from kotoverkko.common.forms import apply_service_errors
 from kotoverkko.network.models import LANGUAGE_CHOICES, Network, Organisation
 
 from .models import Audience, Event
@@ -539,15 +540,7 @@ class EventForm(forms.ModelForm):
 
     def apply_errors(self, error: ValidationError) -> None:
         """Show a service's (or the model's) validation errors on the matching fields."""
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                target = self.ERROR_FIELDS.get(name, name)
-                target = target if target in self.fields else None
-                for item in errors:
-                    self.add_error(target, item)
-        else:
-            for item in error.error_list:
-                self.add_error(None, item)
+        apply_service_errors(self, error, self.ERROR_FIELDS)
 
     # Output -------------------------------------------------------------------------------
 
@@ -702,14 +695,7 @@ class NextMeetingForm(forms.Form):
         return data
 
     def apply_errors(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                target = "starts_on" if name == "starts_at" else name
-                for item in errors:
-                    self.add_error(target if target in self.fields else None, item)
-        else:
-            for item in error.error_list:
-                self.add_error(None, item)
+        apply_service_errors(self, error, {"starts_at": "starts_on"})
 
 
 class CancelForm(forms.Form):
@@ -745,7 +731,7 @@ class ChecklistItemForm(forms.Form):
         return self.people[int(value)] if value else None
 
     def apply_errors(self, error: ValidationError) -> None:
-        _apply(self, error)
+        apply_service_errors(self, error)
 
 
 class ChecklistAddForm(ChecklistItemForm):
@@ -770,13 +756,3 @@ class HostAddForm(forms.Form):
             .exclude(pk__in=list(exclude_ids))
             .order_by("name")
         )
-
-
-def _apply(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            for item in errors:
-                form.add_error(name if name in form.fields else None, item)
-    else:
-        for item in error.error_list:
-            form.add_error(None, item)

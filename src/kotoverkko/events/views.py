@@ -38,6 +38,7 @@ from django.utils.translation import ngettext
 
 from kotoverkko.common.cache import cache_for_anonymous, cached_for_public_pages
 from kotoverkko.common.clients import client_address
+from kotoverkko.common.forms import apply_service_errors
 from kotoverkko.common.permissions import user_can
 from kotoverkko.common.prepared import Param, PreparedQuery, PreparedRows
 from kotoverkko.common.rows import rows_html
@@ -1088,18 +1089,6 @@ def event_json_ld(
 # Registration -------------------------------------------------------------------------------
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a service's validation errors on the form's fields (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in errors:
-                form.add_error(target, item)
-    else:
-        for item in error.error_list:
-            form.add_error(None, item)
-
-
 def _too_many_registrations(request) -> bool:
     """A simple limit per client address: registration is open to anyone, so a script could
     otherwise fill an event's seats or someone's mailbox. EVENT_REGISTRATION_LIMIT
@@ -1145,7 +1134,7 @@ def register(request, pk: int):
             try:
                 registration = services.registration_create(event=event, data=data, person=own)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _registered_message(registration))
                 return redirect(event)

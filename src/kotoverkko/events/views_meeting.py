@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from kotoverkko.common import uploads
+from kotoverkko.common.forms import apply_service_errors
 from kotoverkko.common.permissions import user_can
 from kotoverkko.common.spreadsheets import write_csv, write_xlsx
 
@@ -60,18 +61,6 @@ def _may_view(user, event: Event) -> bool:
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """A service's validation errors on the form's fields, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in errors:
-                form.add_error(target, item)
-    else:
-        for item in error.error_list:
-            form.add_error(None, item)
 
 
 # Agenda ---------------------------------------------------------------------------------------
@@ -136,7 +125,7 @@ def agenda(request, pk: int):
                 speakers=_speakers_from(speakers),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("“%(title)s” was added to the agenda.") % {"title": item})
             return redirect(reverse("events:manage_agenda", kwargs={"pk": event.pk}) + "#new-item")
@@ -172,7 +161,7 @@ def agenda_item(request, pk: int, item_pk: int):
                     speakers=_speakers_from(speakers),
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
                 item.refresh_from_db()
             else:
                 messages.success(request, _("The changes were saved."))
@@ -387,7 +376,7 @@ def registrations(request, pk: int):
                     actor=request.user, event=event, data=form.service_data()
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(
                     request,

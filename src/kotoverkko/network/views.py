@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from kotoverkko.common.audit import readable_changes
 from kotoverkko.common.cache import cache_for_anonymous, public_pages_changed
+from kotoverkko.common.forms import apply_service_errors
 from kotoverkko.common.permissions import require, user_can
 from kotoverkko.common.rows import rows_html
 from kotoverkko.events.views import network_upcoming
@@ -47,18 +48,6 @@ def _page(request, queryset, size: int = PAGE_SIZE, *, count: int | None = None)
     return paginator.get_page(request.GET.get("page"))
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a service's validation errors on the form's fields (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in errors:
-                form.add_error(target, item)
-    else:
-        for item in error.error_list:
-            form.add_error(None, item)
-
-
 def _save_form(request, form, write):
     """Validate a posted form and hand its data to a service.
 
@@ -71,7 +60,7 @@ def _save_form(request, form, write):
         try:
             return write(form.service_data()), 200
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
             if getattr(form.instance, "pk", None):
                 form.instance.refresh_from_db()
     return None, 400
@@ -125,7 +114,7 @@ def join(request, slug: str):
             try:
                 services.join_request_submit(network=network, data=form.service_data())
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 return redirect("network:join_sent", slug=network.slug)
         status = 400
@@ -393,7 +382,7 @@ def network_members(request, slug: str):
                     role=add_form.cleaned_data["role"],
                 )
             except ValidationError as error:
-                _apply_errors(add_form, error)
+                apply_service_errors(add_form, error)
             else:
                 messages.success(request, _("%(name)s was added.") % {"name": add_form.person})
                 return redirect("network:network_members", slug=network.slug)
