@@ -18,11 +18,9 @@ import http.client
 import json
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -317,39 +315,9 @@ def report(options, result: Result, queries: dict, feed: dict, registration: dic
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(sys.argv[1:] if argv is None else argv)
-    data_dir = Path(tempfile.mkdtemp(prefix="kotoverkko-bench-events-"))
-    servers: list[Server] = []
-
-    def terminated(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, terminated)
-    try:
-        run(options, data_dir, servers)
-        return 0
-    except (BenchmarkBroke, subprocess.CalledProcessError) as error:
-        print(f"\nThe benchmark broke: {error}", file=sys.stderr)
-        for server in servers:
-            if tail := server.log_tail():
-                print("Server log:\n" + tail, file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\nInterrupted.", file=sys.stderr)
-        return 130
-    finally:
-        for server in servers:
-            server.stop()
-        if options.database_url and not options.keep:
-            subprocess.run(
-                [sys.executable, str(HERE / "_events_data.py"), "wipe"],
-                env=bench_env(data_dir, options.database_url),
-                check=False,
-                stdout=subprocess.DEVNULL,
-            )
-        if options.keep:
-            print(f"Data kept in {data_dir}")
-        else:
-            shutil.rmtree(data_dir, ignore_errors=True)
+    return pages.run_benchmark(
+        options, run, data_script="_events_data.py", prefix="kotoverkko-bench-events-"
+    )
 
 
 if __name__ == "__main__":

@@ -543,7 +543,14 @@ def step(message: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(sys.argv[1:] if argv is None else argv)
-    data_dir = Path(tempfile.mkdtemp(prefix="kotoverkko-bench-"))
+    return run_benchmark(options, run, data_script="_data.py", prefix="kotoverkko-bench-")
+
+
+def run_benchmark(options, run_function, *, data_script: str, prefix: str) -> int:
+    """Run a benchmark in a fresh data directory and clean up after it, whatever happens:
+    servers stopped, generated rows wiped from a PostgreSQL database, the directory removed
+    (unless --keep). Returns the exit code."""
+    data_dir = Path(tempfile.mkdtemp(prefix=prefix))
     servers: list[Server] = []
 
     def terminated(signum, frame):
@@ -551,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, terminated)
     try:
-        run(options, data_dir, servers)
+        run_function(options, data_dir, servers)
         return 0
     except (BenchmarkBroke, subprocess.CalledProcessError) as error:
         print(f"\nThe benchmark broke: {error}", file=sys.stderr)
@@ -567,7 +574,7 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
         if options.database_url and not options.keep:
             subprocess.run(
-                [sys.executable, str(HERE / "_data.py"), "wipe"],
+                [sys.executable, str(HERE / data_script), "wipe"],
                 env=bench_env(data_dir, options.database_url),
                 check=False,
                 stdout=subprocess.DEVNULL,
