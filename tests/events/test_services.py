@@ -582,3 +582,16 @@ def test_costs_per_year_add_up_and_leave_out_cancelled_events():
     assert row["year"] == 2026
     assert row["events"] == 2
     assert row["total"] == Decimal("175.50")
+
+
+def test_overdue_reminders_take_the_same_queries_for_one_event_or_many(
+    django_assert_max_num_queries,
+):
+    # given: ten events without task owners in one network, overdue everywhere
+    network = NetworkFactory()
+    MembershipFactory(network=network, role=Membership.Role.COORDINATOR)
+    events = EventFactory.create_batch(10, network=network)
+    today = timezone.localdate(events[0].starts_at) - timedelta(days=40)
+    # when / then: the coordinators are looked up once, not per task
+    with django_assert_max_num_queries(12):
+        assert services.checklist_remind_overdue(today=today) == 1

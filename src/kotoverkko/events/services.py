@@ -468,9 +468,12 @@ def checklist_remind_overdue(*, today: date | None = None) -> int:
         .select_related("event", "owner", "event__network")
         .order_by("event__starts_at", "due_on")
     )
+    items = list(items)
+    coordinators = _coordinators_by_network({item.event.network_id for item in items})
     by_recipient: dict[int, tuple[Person, list[ChecklistItem]]] = {}
     for item in items:
-        for person in _checklist_recipients(item):
+        recipients = [item.owner] if item.owner else coordinators[item.event.network_id]
+        for person in recipients:
             by_recipient.setdefault(person.pk, (person, []))[1].append(item)
     sent = 0
     with transaction.atomic():
@@ -488,16 +491,26 @@ def checklist_remind_overdue(*, today: date | None = None) -> int:
     return sent
 
 
-def _checklist_recipients(item: ChecklistItem) -> list[Person]:
-    if item.owner is not None:
-        return [item.owner]
-    return list(
-        Person.objects.filter(
-            memberships__network_id__in=NetworkTree.load().ancestors(item.event.network_id),
-            memberships__role=Membership.Role.COORDINATOR,
-            memberships__status=Membership.Status.ACTIVE,
-        ).distinct()
-    )
+def _coordinators_by_network(network_ids: set[int]) -> dict[int, list[Person]]:
+    """The active coordinators of each network or of one above it, in two queries."""
+    tree = NetworkTree.load()
+    chains = {network_id: tree.ancestors(network_id) for network_id in network_ids}
+    above = {ancestor for chain in chains.values() for ancestor in chain}
+    by_network: dict[int, dict[int, Person]] = {}
+    memberships = Membership.objects.filter(
+        network_id__in=above,
+        role=Membership.Role.COORDINATOR,
+        status=Membership.Status.ACTIVE,
+    ).select_related("person")
+    for membership in memberships:
+        by_network.setdefault(membership.network_id, {})[membership.person_id] = membership.person
+    result = {}
+    for network_id, chain in chains.items():
+        people: dict[int, Person] = {}
+        for ancestor in chain:
+            people.update(by_network.get(ancestor, {}))
+        result[network_id] = list(people.values())
+    return result
 
 
 # Agenda -------------------------------------------------------------------------------------
