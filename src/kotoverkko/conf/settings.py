@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kotoverkko.network",
     "kotoverkko.mailing",
     "kotoverkko.events",
+    "kotoverkko.newsletter",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +215,24 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kotoverkko <noreply@l
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", "100"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+# A message still "sending" this long after a worker claimed it was left by a crashed worker.
+OUTBOX_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("OUTBOX_CLAIM_TIMEOUT_SECONDS", "600"))
+# Messages per second one worker sends at most (0: as fast as the server takes them).
+OUTBOX_RATE_PER_SECOND = float(os.environ.get("OUTBOX_RATE_PER_SECOND", "0"))
+# The domain of the per-message bounce addresses (bounce+…@) and the mailto unsubscribe
+# address (unsubscribe+…@); the mail server hands mail for them to `kotoverkko mail_receive`.
+MAIL_DOMAIN = os.environ.get(
+    "MAIL_DOMAIN", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">").strip() or "localhost"
+)
+# Hard bounces after which an address gets no list mail at all.
+MAIL_HARD_BOUNCE_LIMIT = int(os.environ.get("MAIL_HARD_BOUNCE_LIMIT", "3"))
+# Shared secret of the HTTP endpoint for incoming bounces; empty turns the endpoint off.
+MAIL_INBOUND_TOKEN = os.environ.get("MAIL_INBOUND_TOKEN", "")
+# Subscription requests one client address may make per window.
+SUBSCRIBE_LIMIT = int(os.environ.get("SUBSCRIBE_LIMIT", "10"))
+SUBSCRIBE_WINDOW_SECONDS = int(os.environ.get("SUBSCRIBE_WINDOW_SECONDS", "3600"))
+# The day of the month on which each network's bulletin draft is compiled.
+NEWSLETTER_COMPILE_DAY = int(os.environ.get("NEWSLETTER_COMPILE_DAY", "1"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -11,12 +11,16 @@ urlpatterns = [
     path("healthz", common_views.healthz, name="healthz"),
     path("api/v1/", include("kotoverkko.api.urls")),
     path("_bench/trivial", common_views.trivial, name="trivial"),
+    path("mail/", include("kotoverkko.mailing.urls_mail")),
+    path("mail/inbound/", include("kotoverkko.mailing.urls_inbound")),
 ]
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("kotoverkko.accounts.urls")),
     path("outbox/", include("kotoverkko.mailing.urls")),
+    path("lists/", include("kotoverkko.mailing.urls_lists")),
+    path("", include("kotoverkko.newsletter.urls")),
     path("", include("kotoverkko.events.urls")),
     path("", include("kotoverkko.network.urls")),
     prefix_default_language=True,
