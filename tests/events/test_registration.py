@@ -303,3 +303,49 @@ def test_registrations_of_a_past_deadline_are_refused_even_if_seats_are_free():
     later = timezone.now() + timedelta(days=40)
     with pytest.raises(ValidationError):
         services.registration_create(event=event, data=data(1), now=later)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registration_outside_a_transaction_queues_its_notice_after_the_seat_is_saved():
+    # given
+    event = EventFactory(capacity=1)
+    # when
+    first = services.registration_create(event=event, data=data(1))
+    second = services.registration_create(event=event, data=data(2))
+    # then
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.notice_pending, second.notice_pending) == ("", "")
+    assert OutboxMessage.objects.get(key=f"registration:{first.pk}:confirmed")
+    assert OutboxMessage.objects.get(key=f"registration:{second.pk}:waiting")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notice_lost_with_a_stopped_process_is_queued_by_the_sweep(monkeypatch):
+    """The registration is committed before its notice is queued: if the process stops in
+    between, the registration stays, marked, and the sweep queues its notice once."""
+    # given
+    event = EventFactory(capacity=5)
+
+    def stopped(registration):
+        raise SystemExit("the process stopped")
+
+    monkeypatch.setattr(services, "_registration_notice_send", stopped)
+    with pytest.raises(SystemExit):
+        services.registration_create(event=event, data=data(1))
+    monkeypatch.undo()
+    registration = Registration.objects.get(event=event)
+    assert registration.notice_pending == "confirmed"
+    assert not OutboxMessage.objects.exists()
+    # when: the sweep runs within the grace period, then after it (twice)
+    early = services.registration_notices_send_due(now=registration.created_at)
+    later = registration.created_at + services.NOTICE_GRACE + timedelta(seconds=1)
+    sent = services.registration_notices_send_due(now=later)
+    again = services.registration_notices_send_due(now=later)
+    # then
+    assert (early, sent, again) == (0, 1, 0)
+    message = OutboxMessage.objects.get()
+    assert message.key == f"registration:{registration.pk}:confirmed"
+    assert message.attachments[0]["method"] == "REQUEST"
+    registration.refresh_from_db()
+    assert registration.notice_pending == ""

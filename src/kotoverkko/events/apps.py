@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 LINK_CHECK_SECONDS = 5 * 60
 REMINDER_CHECK_SECONDS = 15 * 60
 CHECKLIST_CHECK_SECONDS = 60 * 60
+# Registration notices left unqueued by a process that stopped mid-registration.
+NOTICE_CHECK_SECONDS = 60
 
 
 class EventsConfig(AppConfig):
@@ -17,7 +19,12 @@ class EventsConfig(AppConfig):
         from kotoverkko.common.scheduler import schedule
 
         from . import rules  # noqa: F401 - registers the permission rules
-        from .tasks import checklist_reminders_send, event_links_send, event_reminders_send
+        from .tasks import (
+            checklist_reminders_send,
+            event_links_send,
+            event_reminders_send,
+            registration_notices_send,
+        )
 
         schedule("event-links", every_seconds=LINK_CHECK_SECONDS, task=event_links_send)
         schedule("event-reminders", every_seconds=REMINDER_CHECK_SECONDS, task=event_reminders_send)
@@ -25,4 +32,9 @@ class EventsConfig(AppConfig):
             "checklist-reminders",
             every_seconds=CHECKLIST_CHECK_SECONDS,
             task=checklist_reminders_send,
+        )
+        schedule(
+            "registration-notices",
+            every_seconds=NOTICE_CHECK_SECONDS,
+            task=registration_notices_send,
         )

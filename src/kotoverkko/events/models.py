@@ -586,6 +586,9 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered"), default=timezone.now, db_index=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
+    # The notice ("confirmed" or "waiting") still to be queued for this registration: set in
+    # the transaction that saves the registration, cleared in the one that queues the message.
+    notice_pending = models.CharField(max_length=20, blank=True, default="")
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -598,7 +601,14 @@ class Registration(models.Model):
                 name="registration_once_per_address",
             )
         ]
-        indexes = [models.Index(fields=["event", "status"], name="registration_event_status")]
+        indexes = [
+            models.Index(fields=["event", "status"], name="registration_event_status"),
+            models.Index(
+                fields=["created_at"],
+                condition=~Q(notice_pending=""),
+                name="registration_notice_pending",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} – {self.event}"

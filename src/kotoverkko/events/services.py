@@ -630,12 +630,33 @@ def registration_create(
     The event row is locked before the seats are counted, so two registrations can never take
     the last seat together (SELECT … FOR UPDATE on PostgreSQL; SQLite's write lock, taken at
     the start of the transaction, serialises them there).
+
+    Every registration of an event waits for that lock, so the transaction holding it does
+    as little as it can: it counts, saves the registration and marks its notice as pending.
+    The notice (with its calendar invitation) is rendered and queued just after, in a second
+    transaction; if the process dies in between, `registration_notices_send_due` queues it.
+    Called inside a transaction of its caller, everything happens in that transaction.
     """
     now = now or timezone.now()
     email = data.email.strip().lower()
     name = " ".join(data.name.split())
     if not name:
         raise ValidationError({"name": _("Write your name.")})
+    registration = Registration(
+        event=event,
+        person=person,
+        name=name,
+        email=email,
+        organisation=data.organisation,
+        organisation_name=data.organisation_name.strip(),
+        diet=data.diet.strip(),
+        accessibility_needs=data.accessibility_needs.strip(),
+        language=data.language,
+        status=Registration.Status.CONFIRMED,
+        created_at=now,
+    )
+    registration.full_clean(validate_constraints=False, validate_unique=False)
+    own_transaction = not transaction.get_connection().in_atomic_block
     try:
         with transaction.atomic():
             locked = _event_for_seats(event.pk)
@@ -644,27 +665,53 @@ def registration_create(
                 event=locked, status=Registration.Status.CONFIRMED
             ).count()
             full = locked.capacity is not None and confirmed >= locked.capacity
-            registration = Registration(
-                event=locked,
-                person=person,
-                name=name,
-                email=email,
-                organisation=data.organisation,
-                organisation_name=data.organisation_name.strip(),
-                diet=data.diet.strip(),
-                accessibility_needs=data.accessibility_needs.strip(),
-                language=data.language,
-                status=Registration.Status.WAITING if full else Registration.Status.CONFIRMED,
-                created_at=now,
-            )
-            registration.full_clean(validate_constraints=False)
-            registration.save()
-            _registration_mail(registration, "confirmed" if not full else "waiting")
+            registration.event = locked
+            if full:
+                registration.status = Registration.Status.WAITING
+            registration.notice_pending = "waiting" if full else "confirmed"
+            registration.save(force_insert=True)
+            if not own_transaction:
+                _registration_notice_send(registration)
     except IntegrityError:
         raise ValidationError(
             {"email": _("This address is already registered for the event.")}
         ) from None
+    if own_transaction:
+        _registration_notice_send(registration)
     return registration
+
+
+@transaction.atomic
+def _registration_notice_send(registration: Registration) -> None:
+    """Queue the registration's pending notice and clear the mark, in one transaction; the
+    conditional update makes a second caller (the sweep, at the same moment) queue nothing."""
+    kind = registration.notice_pending
+    if not kind:
+        return
+    cleared = Registration.objects.filter(pk=registration.pk, notice_pending=kind).update(
+        notice_pending=""
+    )
+    registration.notice_pending = ""
+    if cleared:
+        _registration_mail(registration, kind)
+
+
+# A notice still pending this long after its registration was saved was left by a process that
+# stopped between the two transactions of `registration_create`.
+NOTICE_GRACE = timedelta(minutes=1)
+
+
+def registration_notices_send_due(*, now: datetime | None = None) -> int:
+    """Queue the notices that `registration_create` could not queue; returns how many."""
+    now = now or timezone.now()
+    pending = Registration.objects.filter(created_at__lt=now - NOTICE_GRACE).exclude(
+        notice_pending=""
+    )
+    sent = 0
+    for registration in pending.select_related("event").order_by("pk")[:500]:
+        _registration_notice_send(registration)
+        sent += 1
+    return sent
 
 
 def _event_for_seats(pk: int) -> Event:
