@@ -186,6 +186,12 @@ def event_get_visible(*, pk: int, user) -> Event:
     )
 
 
+def event_get_for_registration(*, pk: int, user) -> Event:
+    """One event the user may see, with only what its registration form shows; raises
+    Event.DoesNotExist."""
+    return Event.objects.filter(_visible(user)).select_related("network", "municipality").get(pk=pk)
+
+
 def event_get_for_manage(*, pk: int, user) -> Event:
     """An event the user plans; 404 if it does not exist, 403 if it is not hers."""
     from django.shortcuts import get_object_or_404

@@ -655,7 +655,10 @@ def registration_create(
         status=Registration.Status.CONFIRMED,
         created_at=now,
     )
-    registration.full_clean(validate_constraints=False, validate_unique=False)
+    # The event and the person are in hand: only the other fields need checking.
+    registration.full_clean(
+        exclude=["event", "person"], validate_constraints=False, validate_unique=False
+    )
     own_transaction = not transaction.get_connection().in_atomic_block
     try:
         with transaction.atomic():
@@ -715,8 +718,13 @@ def registration_notices_send_due(*, now: datetime | None = None) -> int:
 
 
 def _event_for_seats(pk: int) -> Event:
-    """The event, locked until the transaction ends: whoever holds it counts the seats."""
-    return Event.objects.select_for_update().get(pk=pk)
+    """The event, locked until the transaction ends: whoever holds it counts the seats. Its
+    network and municipality come along for the notices (only the event row is locked)."""
+    return (
+        Event.objects.select_for_update(of=("self",))
+        .select_related("network", "municipality")
+        .get(pk=pk)
+    )
 
 
 def _check_open(event: Event, now: datetime) -> None:

@@ -1109,7 +1109,10 @@ def _too_many_registrations(request) -> bool:
 
 
 def register(request, pk: int):
-    event = _event_or_404(request, pk)
+    try:
+        event = selectors.event_get_for_registration(pk=pk, user=request.user)
+    except Event.DoesNotExist:
+        raise Http404 from None
     now = timezone.now()
     person = getattr(request.user, "person", None) if request.user.is_authenticated else None
     form = RegistrationForm(
