@@ -305,6 +305,36 @@ def test_personal_feed_holds_ones_registrations_of_any_visibility(client):
     assert response["Last-Modified"]
 
 
+def vevents(response) -> dict:
+    calendar = icalendar.Calendar.from_ical(response.content)
+    return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+
+
+def test_personal_feed_marks_waiting_list_events_tentative_until_a_seat_is_given(client):
+    # given
+    user = UserFactory()
+    held, waited = EventFactory(title_fi="Pidetty"), EventFactory(title_fi="Jonossa")
+    RegistrationFactory(event=held, email=user.email)
+    waiting = RegistrationFactory(
+        event=waited, email=user.email, status=Registration.Status.WAITING
+    )
+    url = personal_feed_url(services.calendar_token_get_or_create(user=user).token)
+    # when
+    response = client.get(url)
+    # then
+    events = vevents(response)
+    assert str(events[held.uid]["STATUS"]) == "CONFIRMED"
+    assert str(events[held.uid]["SUMMARY"]) == "Pidetty"
+    assert str(events[waited.uid]["STATUS"]) == "TENTATIVE"
+    assert str(events[waited.uid]["SUMMARY"]) == "Jonossa (jonotuslista)"
+    # when the seat is given, the calendar's copy is stale and the event confirmed
+    Registration.objects.filter(pk=waiting.pk).update(status=Registration.Status.CONFIRMED)
+    promoted = client.get(url, headers={"if-none-match": response["ETag"]})
+    assert promoted.status_code == 200
+    events = vevents(promoted)
+    assert str(events[waited.uid]["STATUS"]) == "CONFIRMED"
+
+
 def test_another_users_token_never_shows_your_events(client):
     # given two users, each registered to one event
     mine, theirs = EventFactory(), EventFactory()

@@ -229,15 +229,20 @@ class _Writer:
         stamp: datetime | None = None,
         cancelled: bool = False,
         attendee: tuple[str, str] | None = None,
+        waiting: bool = False,
     ) -> None:
         """Append one VEVENT to `lines` (as a few strings of whole content lines); DTSTAMP is
-        `stamp`, else the event's last change.
+        `stamp`, else the event's last change. `waiting`: the calendar's owner is on the
+        waiting list, so the event is TENTATIVE for her and its title says so.
 
         The participation link is never written (see the module's docstring).
         """
         url = f"{self.url_head}{event.pk}{self.url_tail}"
         theme, details = self.translated(event, "theme"), self.translated(event, "description")
         description = "\n\n".join([p for p in (theme, details, url) if p])
+        title = self.translated(event, "title")
+        if waiting:
+            title = translation.gettext("%(title)s (waiting list)") % {"title": title}
         modified = utc_time(event.updated_at)
         dtend = ""
         if event.ends_at > event.starts_at:  # DTEND must be later than DTSTART
@@ -249,7 +254,7 @@ class _Writer:
             f"DTSTAMP:{modified if stamp is None else utc_time(stamp)}\r\n"
             f"DTSTART;TZID={TZID}:{local_time(event.starts_at)}\r\n"
             f"{dtend}"
-            f"{fold('SUMMARY:' + text(self.translated(event, 'title')))}\r\n"
+            f"{fold('SUMMARY:' + text(title))}\r\n"
             f"{fold('DESCRIPTION:' + text(description))}\r\n"
             f"{fold('URL:' + url)}"
         )
@@ -257,6 +262,8 @@ class _Writer:
         if location:
             lines.append(fold("LOCATION:" + text(location)))
         status = "CANCELLED" if cancelled else _STATUS[event.status]
+        if waiting and status == "CONFIRMED":
+            status = "TENTATIVE"
         lines.append(f"STATUS:{status}\r\nLAST-MODIFIED:{modified}\r\n{self.organiser(event)}")
         if attendee is not None:
             email, name = attendee
@@ -323,8 +330,11 @@ def single(event: Event, *, language: str) -> bytes:
         return _serialise(lines).encode()
 
 
-def feed(events: Iterable[Event], *, name: str, language: str) -> bytes:
-    """A subscribable calendar (METHOD:PUBLISH) of the events, one VEVENT each.
+def feed(
+    events: Iterable[Event], *, name: str, language: str, waiting: frozenset[int] = frozenset()
+) -> bytes:
+    """A subscribable calendar (METHOD:PUBLISH) of the events, one VEVENT each; the events
+    whose ids are in `waiting` are marked as waited for (see `_Writer.vevent`).
 
     The events should come with their network and municipality loaded; FEED_FIELDS are all
     the columns it reads. As in `single`, each DTSTAMP is the event's last change: the same
@@ -341,6 +351,6 @@ def feed(events: Iterable[Event], *, name: str, language: str) -> bytes:
             f"X-PUBLISHED-TTL:{REFRESH}",
         )
         for event in events:
-            writer.vevent(lines, event, cancelled=event.is_cancelled)
+            writer.vevent(lines, event, cancelled=event.is_cancelled, waiting=event.pk in waiting)
         lines.append("END:VCALENDAR")
         return _serialise(lines).encode()

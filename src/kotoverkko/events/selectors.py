@@ -317,12 +317,15 @@ def calendar_token_user(*, token: str):
     return found.user if found else None
 
 
-def events_registered(*, user, starts_from: datetime) -> tuple[list[int], QuerySet]:
-    """The ids of the events the user holds a place in (or waits for), and those events from
-    `starts_from` on, whatever their visibility."""
-    registered = sorted(set(registrations_of(user=user).values_list("event_id", flat=True)))
+def events_registered(*, user, starts_from: datetime) -> tuple[list[int], frozenset[int], QuerySet]:
+    """The ids of the events the user holds a place in or waits for, the ids of those she
+    only waits for, and those events from `starts_from` on, whatever their visibility."""
+    places = registrations_of(user=user).values_list("event_id", "status")
+    registered = sorted({event_id for event_id, _status in places})
+    confirmed = {event_id for event_id, status in places if status != Registration.Status.WAITING}
+    waiting = frozenset(registered) - confirmed
     qs = Event.objects.filter(pk__in=registered, starts_at__gte=starts_from)
-    return registered, qs.order_by("starts_at", "pk")
+    return registered, waiting, qs.order_by("starts_at", "pk")
 
 
 def upcoming_for_network(*, network: Network, user=None, limit: int = 5) -> list[Event]:

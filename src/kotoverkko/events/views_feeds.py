@@ -52,7 +52,13 @@ def _for_feed(qs: QuerySet) -> QuerySet:
 
 
 def _feed_response(
-    request, *, qs: QuerySet, name: str, key: tuple, cache_control: str
+    request,
+    *,
+    qs: QuerySet,
+    name: str,
+    key: tuple,
+    cache_control: str,
+    waiting: frozenset[int] = frozenset(),
 ) -> HttpResponse:
     """The feed, or 304 when the caller's copy is current.
 
@@ -79,7 +85,7 @@ def _feed_response(
     if conditional is not response:
         return conditional
     events = _for_feed(qs).iterator(chunk_size=2000)
-    response.content = ical.feed(events, name=name, language=language)
+    response.content = ical.feed(events, name=name, language=language, waiting=waiting)
     return response
 
 
@@ -148,14 +154,16 @@ def personal_feed(request, token: str):
     start = timezone.make_aware(
         datetime.combine(_window_start(timezone.localdate()), datetime.min.time())
     )
-    registered, qs = selectors.events_registered(user=owner, starts_from=start)
+    registered, waiting, qs = selectors.events_registered(user=owner, starts_from=start)
     return _feed_response(
         request,
         qs=qs,
         name=_("My events – Kotoverkko"),
-        # Which events: a registration swapped for another changes the ETag.
-        key=("personal", owner.pk, token, tuple(registered)),
+        # Which events, and which are waited for: a registration swapped for another, or a
+        # seat given from the waiting list, changes the ETag.
+        key=("personal", owner.pk, token, tuple(registered), tuple(sorted(waiting))),
         cache_control=PRIVATE_CACHE,
+        waiting=waiting,
     )
 
 
