@@ -61,6 +61,14 @@ def calendar_pages() -> list[Page]:
     ]
 
 
+def uncached_pages() -> list[Page]:
+    return [
+        Page("trivial view", "/_bench/trivial", None),
+        Page("calendar", "/fi/events/", 0.25),
+        Page("calendar ?format=online&page=3", "/fi/events/?format=online&page=3", 0.25),
+    ]
+
+
 def data(args: list[str], env: dict[str, str]) -> dict:
     done = subprocess.run(
         [sys.executable, str(HERE / "_events_data.py"), *args],
@@ -247,6 +255,22 @@ def run(options, data_dir: Path, servers: list[Server]) -> None:
         result.runs.append(measured)
     server.stop()
 
+    # The same pages for a visitor the page cache does not serve (a member who has logged in
+    # sees them so): a server with the cache turned off, against its own trivial view.
+    uncached = Result()
+    server = Server({**env, "PAGE_CACHE_SECONDS": "0"}, free_port(), data_dir / "uncached.log")
+    servers.append(server)
+    step(f"Starting a server without the page cache on port {server.port}")
+    server.start()
+    order = [(r, page) for r in range(options.rounds) for page in uncached_pages()]
+    order.append((options.rounds, uncached_pages()[0]))
+    for round_, page in order:
+        measured = pages.measure(server, page, round_, options)
+        step(f"{page.path} (uncached): {measured.rps:,.0f} req/s")
+        uncached.runs.append(measured)
+    server.stop()
+    result.uncached = uncached
+
     options.page_workers = pages.WORKERS
     registration = None
     if options.database_url:
@@ -282,6 +306,18 @@ def report(options, result: Result, queries: dict, feed: dict, registration: dic
         print(
             f"{page.name:<32} {statistics.median(r.rps for r in runs):>7,.0f} {ratio:>6.2f} "
             f"{'>=' + format(page.target, 'g'):>7} {verdict:>6} {q_small:>15} {q_full:>16}{same}"
+        )
+    uncached = result.uncached
+    trivial_rps = statistics.mean(run.rps for run in uncached.runs if run.page.target is None)
+    print("Without the page cache (each request computed):")
+    print(f"{'trivial view':<32} {trivial_rps:>7,.0f} {1.0:>6.2f}")
+    for page in uncached_pages()[1:]:
+        runs = [run for run in uncached.runs if run.page == page]
+        ratio = statistics.median(pages.page_ratios(uncached, page))
+        verdict = "PASS" if ratio >= page.target else "FAIL"
+        print(
+            f"{page.name:<32} {statistics.median(r.rps for r in runs):>7,.0f} {ratio:>6.2f} "
+            f"{'>=' + format(page.target, 'g'):>7} {verdict:>6}"
         )
     print()
     full = queries["full"]
