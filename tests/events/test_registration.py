@@ -349,3 +349,41 @@ def test_notice_lost_with_a_stopped_process_is_queued_by_the_sweep(monkeypatch):
     assert message.attachments[0]["method"] == "REQUEST"
     registration.refresh_from_db()
     assert registration.notice_pending == ""
+
+
+def test_recorded_registrations_take_the_seats_in_time_order_and_mail_nobody():
+    # given
+    event = EventFactory(capacity=2)
+    start = timezone.now() - timedelta(days=3)
+    entries = [
+        (data(3), None, start + timedelta(hours=3)),
+        (data(1), None, start + timedelta(hours=1)),
+        (data(2), None, start + timedelta(hours=2)),
+    ]
+    # when
+    recorded = services.registrations_record(event=event, entries=entries)
+    # then
+    by_email = {r.email: r for r in Registration.objects.filter(event=event)}
+    assert [r.pk for r in recorded] == [by_email[r.email].pk for r in recorded]
+    assert by_email["osallistuja1@example.fi"].status == Registration.Status.CONFIRMED
+    assert by_email["osallistuja2@example.fi"].status == Registration.Status.CONFIRMED
+    assert by_email["osallistuja3@example.fi"].status == Registration.Status.WAITING
+    assert by_email["osallistuja1@example.fi"].created_at == start + timedelta(hours=1)
+    assert not OutboxMessage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        data("x", language="xx"),  # not a language of the site
+        services.RegistrationData(name="Kaksi", email="osallistuja1@example.fi"),  # twice
+    ],
+)
+def test_recorded_registrations_with_a_bad_entry_save_nothing(bad):
+    event = EventFactory(capacity=5)
+    moment = timezone.now() - timedelta(days=1)
+    with pytest.raises(ValidationError):
+        services.registrations_record(
+            event=event, entries=[(data(1), None, moment), (bad, None, moment)]
+        )
+    assert not Registration.objects.filter(event=event).exists()

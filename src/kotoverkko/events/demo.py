@@ -60,7 +60,7 @@ from .services import (
     minutes_start,
     registration_attendance_set,
     registration_cancel,
-    registration_create,
+    registrations_record,
     series_create,
     walk_in_add,
 )
@@ -1537,7 +1537,7 @@ def _register(demo: Demo, event: Event, plan: Plan, rng: random.Random) -> list[
     span = 30 * 24 * 3600 if demo.past(event) else 21 * 24 * 3600
     moments = sorted(latest - timedelta(seconds=rng.randrange(span)) for _ in chosen)
     with_coffee = event.is_in_person
-    result = []
+    entries = []
     for (name, email, organisation, organisation_name, language, person), moment in zip(
         chosen, moments, strict=True
     ):
@@ -1550,7 +1550,8 @@ def _register(demo: Demo, event: Event, plan: Plan, rng: random.Random) -> list[
             accessibility_needs=_needs(rng) if with_coffee and rng.random() < 0.03 else "",
             language=language,
         )
-        result.append(registration_create(event=event, data=data, person=person, now=moment))
+        entries.append((data, person, moment))
+    result = registrations_record(event=event, entries=entries)
     demo.counts["registrations"] += len(result)
     return result
 

@@ -685,6 +685,57 @@ def registration_create(
 
 
 @transaction.atomic
+def registrations_record(
+    *, event: Event, entries: list[tuple[RegistrationData, Person | None, datetime]]
+) -> list[Registration]:
+    """Record registrations made elsewhere (an earlier tool, a paper list, demo history) in
+    one go: each entry is (data, person, when registered). In time order they take the free
+    seats, then join the waiting list, as they would have one by one; nobody is mailed.
+    A bad entry refuses them all."""
+    locked = _event_for_seats(event.pk)
+    taken = Registration.objects.filter(event=locked, status=Registration.Status.CONFIRMED).count()
+    registrations = []
+    for data, person, moment in sorted(entries, key=lambda entry: entry[2]):
+        full = locked.capacity is not None and taken >= locked.capacity
+        registration = Registration(
+            event=locked,
+            person=person,
+            name=" ".join(data.name.split()),
+            email=data.email.strip().lower(),
+            organisation=data.organisation,
+            organisation_name=data.organisation_name.strip(),
+            diet=data.diet.strip(),
+            accessibility_needs=data.accessibility_needs.strip(),
+            language=data.language,
+            status=Registration.Status.WAITING if full else Registration.Status.CONFIRMED,
+            created_at=moment,
+        )
+        registration.full_clean(
+            exclude=["event", "person", "organisation"],
+            validate_constraints=False,
+            validate_unique=False,
+        )
+        taken += not full
+        registrations.append(registration)
+    try:
+        with transaction.atomic():
+            created = Registration.objects.bulk_create(registrations)
+    except IntegrityError:
+        raise ValidationError(
+            {"email": _("An address is registered for the event twice.")}
+        ) from None
+    if any(registration.pk is None for registration in created):  # no RETURNING
+        ids = dict(
+            Registration.objects.filter(event=locked)
+            .exclude(status=Registration.Status.CANCELLED)
+            .values_list("email", "pk")
+        )
+        for registration in created:
+            registration.pk = ids[registration.email]
+    return created
+
+
+@transaction.atomic
 def _registration_notice_send(registration: Registration) -> None:
     """Queue the registration's pending notice and clear the mark, in one transaction; the
     conditional update makes a second caller (the sweep, at the same moment) queue nothing."""
