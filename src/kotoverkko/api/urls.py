@@ -7,4 +7,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include("kotoverkko.network.api_urls")),
     path("", include("kotoverkko.events.api_urls")),
+    path("", include("kotoverkko.mailing.api_urls")),
 ]

@@ -200,6 +200,7 @@ class ConsentRecord(models.Model):
         COORDINATOR = "coordinator", _("a coordinator")
         API = "api", _("API")
         ONE_CLICK = "one_click", _("one-click unsubscribe")
+        EMAIL = "email", _("unsubscribe e-mail")
         PREFERENCES = "preferences", _("preferences page")
         BOUNCES = "bounces", _("repeated bounces")
 

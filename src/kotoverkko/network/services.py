@@ -14,6 +14,11 @@ from django.utils.translation import gettext as _
 
 from kotoverkko.common.audit import audit_record, audit_record_many, diff, snapshot
 from kotoverkko.mailing.services import message_queue
+from kotoverkko.mailing.subscriptions import (
+    subscription_membership_add,
+    subscription_membership_add_many,
+    subscription_membership_end,
+)
 
 from .models import JoinRequest, Membership, Network, Organisation, Person
 from .roles import NetworkTree, forget_roles
@@ -286,6 +291,8 @@ def membership_add(
             changes=diff(before, snapshot(current, ["role", "status"])),
             network_ids=_network_scope(network),
         )
+        if current.status == Membership.Status.ACTIVE:
+            subscription_membership_add(person, network)
         _forget(person)
         return current
     try:
@@ -311,6 +318,8 @@ def membership_add(
         changes={"role": [None, role], "status": [None, status]},
         network_ids=_network_scope(network),
     )
+    if membership.status == Membership.Status.ACTIVE:
+        subscription_membership_add(person, network)
     _forget(person)
     return membership
 
@@ -343,6 +352,7 @@ def membership_end(*, actor, membership: Membership, ended_on: date | None = Non
     membership.status = Membership.Status.ENDED
     membership.ended_on = ended_on or timezone.localdate()
     membership.save(update_fields=["status", "ended_on"])
+    subscription_membership_end(membership.person, membership.network)
     audit_record(
         actor=actor,
         action="update",
@@ -421,6 +431,7 @@ def membership_bulk_import(
         raise ValidationError(
             _("Someone in the file was added to the network meanwhile; nothing was saved.")
         ) from exc
+    subscription_membership_add_many(people=[person for person, _role in members], network=network)
     scope = _network_scope(network)
     audit_record_many(
         actor=actor,

@@ -22,6 +22,7 @@ from kotoverkko.common.forms import apply_service_errors
 from kotoverkko.common.permissions import require, user_can
 from kotoverkko.common.rows import rows_html
 from kotoverkko.events.views import network_upcoming
+from kotoverkko.mailing.subscriptions import list_is_open
 
 from . import selectors, services
 from .forms import (
@@ -98,6 +99,7 @@ def network_home(request, slug: str):
         ).count(),
         "can_manage": user_can(request.user, "network.manage", network),
         "upcoming": network_upcoming(network=network, user=request.user),
+        "list_open": list_is_open(network),
     }
     return render(request, "network/network_home.html", context)
 
