@@ -1,5 +1,6 @@
 """A real SMTP server on 127.0.0.1 for the delivery tests, and the test e-mail templates."""
 
+import asyncio
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ class Received:
     rcpt_tos: list[str]
     message: EmailMessage
     session: int
+    raw: bytes = b""
 
 
 @dataclass
@@ -37,6 +39,8 @@ class RecordingHandler:
 
     temporary: set[str] = field(default_factory=set)
     permanent: set[str] = field(default_factory=set)
+    # Seconds the server waits before answering DATA: longer than EMAIL_TIMEOUT is a timeout.
+    data_delay: float = 0.0
     received: list[Received] = field(default_factory=list)
     sessions: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -57,6 +61,9 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        if self.data_delay:
+            await asyncio.sleep(self.data_delay)
+            return "451 4.3.0 Too slow"
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         with self.lock:
             self.received.append(
@@ -65,6 +72,7 @@ class RecordingHandler:
                     rcpt_tos=list(envelope.rcpt_tos),
                     message=message,
                     session=getattr(session, "number", 0),
+                    raw=envelope.original_content,
                 )
             )
         return "250 Message accepted"

@@ -11,7 +11,12 @@ from django.utils import timezone
 from kotoverkko.common.models import AuditEntry
 from kotoverkko.mailing import services
 from kotoverkko.mailing.models import OutboxMessage
-from kotoverkko.mailing.services import STALE_CLAIM, message_queue, outbox_deliver, outbox_retry
+from kotoverkko.mailing.services import (
+    claim_timeout,
+    message_queue,
+    outbox_deliver,
+    outbox_retry,
+)
 from kotoverkko.mailing.tasks import outbox_deliver_due
 from tests.factories import UserFactory
 
@@ -316,7 +321,7 @@ def test_message_left_sending_by_a_crashed_worker_is_sent_again(smtp_server):
     now = timezone.now()
     OutboxMessage.objects.filter(pk=stale.pk).update(
         status=OutboxMessage.Status.SENDING,
-        claimed_at=now - STALE_CLAIM - timedelta(minutes=1),
+        claimed_at=now - claim_timeout() - timedelta(minutes=1),
         attempts=1,
     )
     OutboxMessage.objects.filter(pk=fresh.pk).update(
@@ -345,7 +350,7 @@ def test_message_interrupted_more_than_max_attempts_is_failed_without_sending(
     message = queue()
     OutboxMessage.objects.filter(pk=message.pk).update(
         status=OutboxMessage.Status.SENDING,
-        claimed_at=timezone.now() - STALE_CLAIM - timedelta(minutes=1),
+        claimed_at=timezone.now() - claim_timeout() - timedelta(minutes=1),
         attempts=3,
     )
 
@@ -385,13 +390,13 @@ def test_of_two_claims_of_the_same_row_only_one_wins(mail_templates):
     assert due_for_first == due_for_second == [message.pk]
 
     # when both try to take it
-    first = services._claim(message.pk)
-    second = services._claim(message.pk)
+    first = services._claim(due_for_first)
+    second = services._claim(due_for_second)
 
     # then
-    assert first is not None
-    assert first.status == OutboxMessage.Status.SENDING
-    assert second is None
+    assert [m.pk for m in first] == [message.pk]
+    assert first[0].status == OutboxMessage.Status.SENDING
+    assert second == []
     message.refresh_from_db()
     assert message.attempts == 1
 
@@ -450,7 +455,7 @@ def test_a_row_claimed_by_another_worker_is_skipped(smtp_server, monkeypatch):
     taken = queue(to="taken@example.fi")
     free = queue(to="free@example.fi")
     due = services._due_ids(10)
-    services._claim(taken.pk)
+    services._claim([taken.pk])
     monkeypatch.setattr(services, "_due_ids", lambda limit: due)
 
     # when
@@ -575,7 +580,7 @@ def test_delivery_task_works_through_every_batch(smtp_server, settings):
     total = outbox_deliver_due.call()
 
     # then
-    assert total == {"sent": 5, "retry": 0, "failed": 0, "deferred": 0}
+    assert total == {"sent": 5, "retry": 0, "failed": 0, "skipped": 0, "deferred": 0}
     assert len(smtp_server.received) == 5
 
 
@@ -586,14 +591,14 @@ def test_delivery_task_ends_when_the_server_is_down(smtp_down, settings):
     queue(to="new@example.fi")
     OutboxMessage.objects.filter(pk=left_behind.pk).update(
         status=OutboxMessage.Status.SENDING,
-        claimed_at=timezone.now() - STALE_CLAIM - timedelta(minutes=1),
+        claimed_at=timezone.now() - claim_timeout() - timedelta(minutes=1),
     )
 
     # when
     total = outbox_deliver_due.call()
 
     # then
-    assert total == {"sent": 0, "retry": 0, "failed": 0, "deferred": 1}
+    assert total == {"sent": 0, "retry": 0, "failed": 0, "skipped": 0, "deferred": 1}
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sending", "queued"}
 
 

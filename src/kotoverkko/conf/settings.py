@@ -295,5 +295,7 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "kotoverkko": {"level": os.environ.get("LOG_LEVEL", "INFO")},
+        # The bounce detectors log each attempt at INFO.
+        "flufl.bounce": {"level": "WARNING"},
     },
 }

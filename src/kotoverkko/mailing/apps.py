@@ -14,7 +14,7 @@ class MailingConfig(AppConfig):
     def ready(self) -> None:
         from kotoverkko.common.scheduler import schedule
 
-        from . import rules  # noqa: F401 - registers the permission rules
+        from . import rules, rules_batches  # noqa: F401 - register the permission rules
         from .tasks import outbox_deliver_due
 
         schedule("outbox-sweep", every_seconds=OUTBOX_SWEEP_SECONDS, task=outbox_deliver_due)

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+"""Incoming mail handed over by the mail server over HTTP (outside the language prefix)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "mailing_inbound"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("bounce", views.inbound_bounce, name="bounce"),
+]
