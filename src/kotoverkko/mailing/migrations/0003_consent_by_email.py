@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mailing', '0002_lists_and_batches'),
+        ("mailing", "0002_lists_and_batches"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='consentrecord',
-            name='basis',
-            field=models.CharField(choices=[('form', 'subscription form and confirmation link'), ('import', 'imported list'), ('membership', 'network membership'), ('coordinator', 'a coordinator'), ('api', 'API'), ('one_click', 'one-click unsubscribe'), ('email', 'unsubscribe e-mail'), ('preferences', 'preferences page'), ('bounces', 'repeated bounces')], max_length=15, verbose_name='how'),
+            model_name="consentrecord",
+            name="basis",
+            field=models.CharField(
+                choices=[
+                    ("form", "subscription form and confirmation link"),
+                    ("import", "imported list"),
+                    ("membership", "network membership"),
+                    ("coordinator", "a coordinator"),
+                    ("api", "API"),
+                    ("one_click", "one-click unsubscribe"),
+                    ("email", "unsubscribe e-mail"),
+                    ("preferences", "preferences page"),
+                    ("bounces", "repeated bounces"),
+                ],
+                max_length=15,
+                verbose_name="how",
+            ),
         ),
     ]
