@@ -16,9 +16,10 @@ placeholders below filled in per recipient. Every message goes out with its own 
 
 import logging
 import smtplib
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import timedelta
 from email import message_from_bytes
@@ -476,6 +477,71 @@ class Pace:
         self.next_at = now + self.interval
 
 
+class _Recorder:
+    """Records sent messages from a thread (and a database connection) of its own, while the
+    worker builds the next message and sends its envelope.
+
+    The worker hands over each message the server accepted, and waits for that record to be
+    committed before it sends the next message's content: at any moment at most one accepted
+    message is unrecorded, as when it records in line, but the database round trip no longer
+    adds to each message's time.
+    """
+
+    def __init__(self) -> None:
+        self.pending: threading.Event | None = None
+        self.error: Exception | None = None
+        self.message: OutboxMessage | None = None
+        self.wake = threading.Condition()
+        self.stopping = False
+        self.thread = threading.Thread(target=self._run, name="outbox-recorder", daemon=True)
+        self.thread.start()
+
+    def submit(self, message: OutboxMessage) -> None:
+        self.wait()
+        done = threading.Event()
+        with self.wake:
+            self.message, self.pending = message, done
+            self.wake.notify()
+
+    def wait(self) -> None:
+        """Until the last message handed over is recorded; raises what recording raised."""
+        if self.pending is not None:
+            self.pending.wait()
+            self.pending = None
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            with self.wake:
+                self.stopping = True
+                self.wake.notify()
+            self.thread.join()
+
+    def _run(self) -> None:
+        try:
+            with _commits_without_waiting():
+                while True:
+                    with self.wake:
+                        while self.message is None and not self.stopping:
+                            self.wake.wait()
+                        if self.message is None:
+                            return
+                        message, done = self.message, self.pending
+                        self.message = None
+                    try:
+                        _record_sent(message)
+                    except Exception as exc:  # noqa: BLE001 - handed to the worker
+                        self.error = exc
+                    finally:
+                        done.set()
+        finally:
+            connections.close_all()
+
+
 def _counts() -> dict[str, int]:
     return dict.fromkeys(("due", "sent", "retry", "failed", "skipped", "deferred"), 0)
 
@@ -491,6 +557,22 @@ class _Courier:
         self.pace = Pace(settings.OUTBOX_RATE_PER_SECOND)
         self.sendings: dict[int, _MassSending] = {}
         self.date_second, self.date_text = 0, ""
+        self.recorder: _Recorder | None = None
+
+    def _record(self, message: OutboxMessage) -> None:
+        """Record a sent message: by the recorder thread, or here inside a transaction of the
+        caller, whose uncommitted rows another connection could not see."""
+        if connections[OutboxMessage.objects.db].in_atomic_block:
+            _record_sent(message)
+            return
+        if self.recorder is None:
+            self.recorder = _Recorder()
+        self.recorder.submit(message)
+
+    def _recorded(self) -> None:
+        """Wait until every message sent so far is recorded."""
+        if self.recorder is not None:
+            self.recorder.wait()
 
     def open(self) -> bool:
         if self.is_open:
@@ -506,9 +588,14 @@ class _Courier:
         return True
 
     def close(self) -> None:
-        if self.is_open:
-            _close_quietly(self.connection)
-            self.is_open = False
+        try:
+            if self.recorder is not None:
+                recorder, self.recorder = self.recorder, None
+                recorder.close()
+        finally:
+            if self.is_open:
+                _close_quietly(self.connection)
+                self.is_open = False
 
     def deliver(self, limit: int) -> dict[str, int]:
         """Claim up to `limit` due messages and send them; returns counts by outcome.
@@ -545,7 +632,9 @@ class _Courier:
             outcome, connection_ok = self._send_one(message, batches.get(message.batch_id))
             counts[outcome] += 1
             if not connection_ok:
+                self._recorded()
                 self.close()
+        self._recorded()
         if batches:
             batches_finish(list(batches))
         return counts
@@ -562,6 +651,7 @@ class _Courier:
         else:
             try:
                 if batch is None:
+                    self._recorded()
                     self.connection.send_messages([_as_email(message, self.connection)])
                 else:
                     self._send_mass(message, batch)
@@ -586,8 +676,9 @@ class _Courier:
                 outcome = "sent"
         message.claimed_at = None
         if outcome == "sent":
-            _record_sent(message)
+            self._record(message)
         else:
+            self._recorded()
             message.save(
                 update_fields=["status", "next_attempt_at", "last_error", "sent_at", "claimed_at"]
             )
@@ -616,8 +707,9 @@ class _Courier:
         sender = _envelope_sender(token)
         smtp = getattr(self.connection, "connection", None)
         if isinstance(self.connection, SMTPBackend) and smtp is not None:
-            smtp.sendmail(sender, [ascii_address(message.to_email)], raw)
+            _transaction(smtp, sender, ascii_address(message.to_email), raw, self._recorded)
             return
+        self._recorded()
         # Other mail backends (development, tests) get a Django message with the same bytes.
         values = sending.values(message)
         html = fill(batch.body_html, values)
@@ -632,6 +724,39 @@ class _Courier:
             connection=self.connection,
         )
         self.connection.send_messages([email])
+
+
+def _transaction(
+    smtp: smtplib.SMTP, sender: str, recipient: str, raw: bytes, before_content: Callable
+) -> None:
+    """One SMTP transaction, as `smtplib.SMTP.sendmail` does it (with its errors), with
+    `before_content` called between the envelope and the content: the previous message's
+    record is committed while the server answers this one's envelope."""
+    smtp.ehlo_or_helo_if_needed()
+    code, reply = smtp.mail(sender)
+    if code != 250:
+        before_content()
+        _reset_quietly(smtp, code)
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    code, reply = smtp.rcpt(recipient)
+    if code not in (250, 251):
+        before_content()
+        _reset_quietly(smtp, code)
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    before_content()
+    code, reply = smtp.data(raw)
+    if code != 250:
+        _reset_quietly(smtp, code)
+        raise smtplib.SMTPDataError(code, reply)
+
+
+def _reset_quietly(smtp: smtplib.SMTP, code: int) -> None:
+    """Abandon the transaction (RSET), as sendmail does; after 421 the server has closed."""
+    if code == 421:
+        smtp.close()
+        return
+    with suppress(smtplib.SMTPServerDisconnected):
+        smtp.rset()
 
 
 def _record_sent(message: OutboxMessage) -> None:
@@ -659,8 +784,18 @@ def _record_sent(message: OutboxMessage) -> None:
     sent_at = OutboxMessage._meta.get_field("sent_at").get_db_prep_value(
         message.sent_at, connection
     )
+    parameters = [message.status, sent_at, "", message.pk]
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # A prepared statement with its values bound on the server: the same UPDATE after
+        # every message, parsed and planned once per connection.
+        import psycopg
+
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(statement, parameters, prepare=True)
+        return
     with connection.cursor() as cursor:
-        cursor.execute(statement, [message.status, sent_at, "", message.pk])
+        cursor.execute(statement, parameters)
 
 
 def _stopped_sendings(
