@@ -65,7 +65,10 @@ def loaded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         outer.__enter__()
         try:
-            with mock.patch("kotoverkko.network.demo.events_demo_load", return_value={}):
+            with (
+                mock.patch("kotoverkko.network.demo.events_demo_load", return_value={}),
+                mock.patch("kotoverkko.network.demo.newsletter_demo_load", return_value={}),
+            ):
                 demo_load()
             outbox_before = OutboxMessage.objects.count()
             counts = events_demo_load(today=TODAY)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("kotoverkko.network.api_urls")),
     path("", include("kotoverkko.events.api_urls")),
     path("", include("kotoverkko.mailing.api_urls")),
+    path("", include("kotoverkko.newsletter.api_urls")),
 ]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kotoverkko.network.models import LANGUAGE_CHOICES
 
@@ -247,7 +248,7 @@ class MailBatch(models.Model):
         DONE = "done", _("sent")
         CANCELLED = "cancelled", _("cancelled")
 
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("mass sending", "title"), max_length=300)
     mailing_list = models.ForeignKey(
         MailingList,
         verbose_name=_("mailing list"),

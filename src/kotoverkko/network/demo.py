@@ -20,6 +20,7 @@ from kotoverkko.accounts.models import User
 from kotoverkko.accounts.services import user_create
 from kotoverkko.codelists.models import Municipality
 from kotoverkko.events.demo import events_demo_load
+from kotoverkko.newsletter.demo import newsletter_demo_load
 
 from .models import JoinRequest, Membership, Network, Organisation, Person
 from .services import (
@@ -2069,6 +2070,9 @@ def demo_load() -> DemoSummary:
         _load_join_requests(plan.join_requests, networks, organisations, municipalities, summary)
         # The events of these networks (events/demo.py), in the same transaction.
         for name, count in events_demo_load().items():
+            summary.created[name] = summary.created.get(name, 0) + count
+        # Their mailing lists, subscribers, news and bulletins (newsletter/demo.py).
+        for name, count in newsletter_demo_load().items():
             summary.created[name] = summary.created.get(name, 0) + count
     return summary
 

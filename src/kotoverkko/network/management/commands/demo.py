@@ -22,15 +22,25 @@ LABELS = {
     "registrations": gettext_lazy("registrations"),
     "minutes": gettext_lazy("minutes"),
     "invitations": gettext_lazy("invitations"),
+    "mailing lists": gettext_lazy("mailing lists"),
+    "subscribers": gettext_lazy("subscribers"),
+    "subscriptions": gettext_lazy("subscriptions"),
+    "consent records": gettext_lazy("consent records"),
+    "news items": gettext_lazy("news items"),
+    "bulletin issues": gettext_lazy("bulletin issues"),
+    "unsubscribed": gettext_lazy("unsubscribed"),
+    "left every list": gettext_lazy("left every list"),
+    "suppressed after bounces": gettext_lazy("suppressed after bounces"),
 }
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo data: Lapland's MAKO and Ostrobothnia's POMAKO networks with their "
-        "organisations, people, join requests and one login per role, and their meetings "
-        "since 2017 with agendas, registrations and minutes, and upcoming events relative to "
-        "today. Running it again adds only what is missing."
+        "organisations, people, join requests and one login per role, their meetings since "
+        "2017 with agendas, registrations and minutes, upcoming events relative to today, and "
+        "their mailing lists, news and monthly bulletins. Running it again adds only what is "
+        "missing."
     )
 
     def add_arguments(self, parser):
