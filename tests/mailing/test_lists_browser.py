@@ -1,11 +1,15 @@
-"""The list pages in a real browser: subscribe, confirm from the outbox, leave with one click,
-and the coordinator's list page; keyboard use and axe-core on every page, in three languages."""
+"""The list pages in a real browser: subscribe, confirm from the outbox, receive the bulletin
+and leave with its one-click link, and the coordinator's list page; keyboard use and axe-core on every page, in three languages."""
 
 import re
 
 import pytest
+from django.core import mail
+from django.utils import timezone
 
 from kotoverkko.mailing import subscriptions
+from kotoverkko.mailing.services import outbox_deliver
+from kotoverkko.newsletter import services as newsletter_services
 from kotoverkko.mailing.models import OutboxMessage, Subscription
 from tests.browser import conftest as browser_fixtures
 from tests.browser.helpers import assert_accessible, focused_matches, tab_to
@@ -83,10 +87,33 @@ def test_subscribe_confirm_and_leave_with_one_click_by_keyboard(page, failed_res
     assert Subscription.objects.get().status == Subscription.Status.ACTIVE
     assert_accessible(page)
 
-    # when the one-click link of a list message is opened and its button pressed
-    subscriber = Subscription.objects.get().subscriber
+    # when the network's bulletin is sent and delivered
     mailing_list = subscriptions.mailing_list_for(network)
-    page.goto(path_of(subscriptions.unsubscribe_url(subscriber.pk, mailing_list.pk)))
+    now = timezone.now()
+    coordinator = coordinator_of(network, organisation=None)
+    issue = newsletter_services.issue_compile(
+        network=network, month=now.date().replace(day=1), now=now
+    )
+    newsletter_services.issue_update(
+        actor=coordinator.user,
+        issue=issue,
+        data={"introduction_fi": "Hei kaikki!", "introduction_sv": "Hej alla!"},
+    )
+    mail.outbox.clear()
+    newsletter_services.issue_send(issue=issue, actor=coordinator.user, now=now)
+    outbox_deliver()  # when the worker has not delivered it already
+
+    # then it arrives, in Swedish, with the list's one-click unsubscribe headers
+    (received,) = mail.outbox
+    bulletin = received.message()
+    assert received.to == ["aino.korhonen@example.fi"]
+    assert "Hej alla!" in received.body
+    assert bulletin["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    https_link, mailto_link = re.findall(r"<([^>]+)>", bulletin["List-Unsubscribe"])
+    assert mailto_link.startswith("mailto:unsubscribe+")
+
+    # when its unsubscribe link is opened and the button pressed
+    page.goto(path_of(https_link))
     assert_accessible(page)
     tab_to(page, "main button[type=submit]")
     page.keyboard.press("Enter")
