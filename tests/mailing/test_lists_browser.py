@@ -1,5 +1,6 @@
 """The list pages in a real browser: subscribe, confirm from the outbox, receive the bulletin
-and leave with its one-click link, and the coordinator's list page; keyboard use and axe-core on every page, in three languages."""
+and leave with its one-click link, and the coordinator's list page; keyboard use and axe-core
+on every page, in three languages."""
 
 import re
 
@@ -8,9 +9,9 @@ from django.core import mail
 from django.utils import timezone
 
 from kotoverkko.mailing import subscriptions
+from kotoverkko.mailing.models import OutboxMessage, Subscription
 from kotoverkko.mailing.services import outbox_deliver
 from kotoverkko.newsletter import services as newsletter_services
-from kotoverkko.mailing.models import OutboxMessage, Subscription
 from tests.browser import conftest as browser_fixtures
 from tests.browser.helpers import assert_accessible, focused_matches, tab_to
 from tests.factories import NetworkFactory, coordinator_of
