@@ -3,8 +3,9 @@ sends a 10,000-message sending to an SMTP sink, and started again until it is do
 
 What must hold afterwards: every subscriber got the message, nothing was lost, every outbox row
 is recorded as sent, and no more copies were sent twice than the worker was killed (a worker
-records each message as sent right after the server accepted it, so a kill can catch at most
-the one message between the two).
+writes each message down in its journal right after the server accepted it, and a restarted
+worker records a killed one's journal before it takes anything over, so a kill can catch at
+most the one message between the two).
 """
 
 import os

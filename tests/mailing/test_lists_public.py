@@ -442,7 +442,8 @@ def test_consent_history_downloads_as_csv_and_json(client, mako):
     data = json.loads(json_response.content)
     assert data["email"] == "aino@example.fi"
     assert [r["action"] for r in data["consent_records"]] == ["requested", "given"]
-    assert data["consent_records"][1]["consent_text"].startswith("I want to receive")
+    # the text as the subscriber was shown it: in Finnish, the language she subscribed in
+    assert data["consent_records"][1]["consent_text"].startswith("Haluan vastaanottaa")
     assert "Lapin MAKO" in data["consent_records"][1]["consent_text"]
 
 

@@ -703,7 +703,7 @@ def test_consent_export_holds_every_record_with_the_text_agreed_to():
     assert given["consent_version"] == consent.CURRENT_VERSION
     assert given["ip_address"] == "192.0.2.5"
     assert mailing_list.network.name_fi in given["consent_text"]
-    assert given["consent_text"].startswith("I want to receive")
+    assert given["consent_text"].startswith("Haluan vastaanottaa")  # shown in Finnish
     assert data["subscriptions"][0]["status"] == "unsubscribed"
 
 

@@ -16,10 +16,9 @@ placeholders below filled in per recipient. Every message goes out with its own 
 
 import logging
 import smtplib
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
 from email import message_from_bytes
@@ -39,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from kotoverkko.common.audit import audit_record
 
+from .journal import SentJournal, journals_recover
 from .models import MailBatch, OutboxMessage, Subscription
 from .tokens import bounce_token, preferences_token, unsubscribe_token
 from .wire import MassMessage, address_header, ascii_address, fill
@@ -477,71 +477,6 @@ class Pace:
         self.next_at = now + self.interval
 
 
-class _Recorder:
-    """Records sent messages from a thread (and a database connection) of its own, while the
-    worker builds the next message and sends its envelope.
-
-    The worker hands over each message the server accepted, and waits for that record to be
-    committed before it sends the next message's content: at any moment at most one accepted
-    message is unrecorded, as when it records in line, but the database round trip no longer
-    adds to each message's time.
-    """
-
-    def __init__(self) -> None:
-        self.pending: threading.Event | None = None
-        self.error: Exception | None = None
-        self.message: OutboxMessage | None = None
-        self.wake = threading.Condition()
-        self.stopping = False
-        self.thread = threading.Thread(target=self._run, name="outbox-recorder", daemon=True)
-        self.thread.start()
-
-    def submit(self, message: OutboxMessage) -> None:
-        self.wait()
-        done = threading.Event()
-        with self.wake:
-            self.message, self.pending = message, done
-            self.wake.notify()
-
-    def wait(self) -> None:
-        """Until the last message handed over is recorded; raises what recording raised."""
-        if self.pending is not None:
-            self.pending.wait()
-            self.pending = None
-        if self.error is not None:
-            error, self.error = self.error, None
-            raise error
-
-    def close(self) -> None:
-        try:
-            self.wait()
-        finally:
-            with self.wake:
-                self.stopping = True
-                self.wake.notify()
-            self.thread.join()
-
-    def _run(self) -> None:
-        try:
-            with _commits_without_waiting():
-                while True:
-                    with self.wake:
-                        while self.message is None and not self.stopping:
-                            self.wake.wait()
-                        if self.message is None:
-                            return
-                        message, done = self.message, self.pending
-                        self.message = None
-                    try:
-                        _record_sent(message)
-                    except Exception as exc:  # noqa: BLE001 - handed to the worker
-                        self.error = exc
-                    finally:
-                        done.set()
-        finally:
-            connections.close_all()
-
-
 def _counts() -> dict[str, int]:
     return dict.fromkeys(("due", "sent", "retry", "failed", "skipped", "deferred"), 0)
 
@@ -557,22 +492,19 @@ class _Courier:
         self.pace = Pace(settings.OUTBOX_RATE_PER_SECOND)
         self.sendings: dict[int, _MassSending] = {}
         self.date_second, self.date_text = 0, ""
-        self.recorder: _Recorder | None = None
+        self.journal = SentJournal()
 
     def _record(self, message: OutboxMessage) -> None:
-        """Record a sent message: by the recorder thread, or here inside a transaction of the
-        caller, whose uncommitted rows another connection could not see."""
+        """Record a sent message: in the worker's journal (see journal.py), or at once inside
+        a transaction of the caller, which a journal's later flush would not be part of."""
         if connections[OutboxMessage.objects.db].in_atomic_block:
             _record_sent(message)
             return
-        if self.recorder is None:
-            self.recorder = _Recorder()
-        self.recorder.submit(message)
+        self.journal.record(message.pk, message.sent_at)
 
     def _recorded(self) -> None:
-        """Wait until every message sent so far is recorded."""
-        if self.recorder is not None:
-            self.recorder.wait()
+        """Record in the database every message written down so far."""
+        self.journal.flush()
 
     def open(self) -> bool:
         if self.is_open:
@@ -589,9 +521,7 @@ class _Courier:
 
     def close(self) -> None:
         try:
-            if self.recorder is not None:
-                recorder, self.recorder = self.recorder, None
-                recorder.close()
+            self.journal.close()
         finally:
             if self.is_open:
                 _close_quietly(self.connection)
@@ -600,12 +530,15 @@ class _Courier:
     def deliver(self, limit: int) -> dict[str, int]:
         """Claim up to `limit` due messages and send them; returns counts by outcome.
 
-        Each message is recorded as sent as soon as the server has accepted it, so a worker
-        killed at any moment leaves at most the one message it was sending to be sent again.
+        Each message is written down as sent as soon as the server has accepted it (in the
+        worker's journal, recorded in the database in bulk), so a worker killed at any moment
+        leaves at most the one message it was sending to be sent again.
         A chunk is sent within half the claim timeout, or its rest given back, so that no
         other worker takes over messages this one is still sending.
         """
         counts = _counts()
+        # What stopped workers wrote down as sent is recorded before anything is taken over.
+        journals_recover(own=self.journal)
         ids = _due_ids(limit)
         counts["due"] = len(ids)
         if not ids:
@@ -632,7 +565,6 @@ class _Courier:
             outcome, connection_ok = self._send_one(message, batches.get(message.batch_id))
             counts[outcome] += 1
             if not connection_ok:
-                self._recorded()
                 self.close()
         self._recorded()
         if batches:
@@ -651,7 +583,6 @@ class _Courier:
         else:
             try:
                 if batch is None:
-                    self._recorded()
                     self.connection.send_messages([_as_email(message, self.connection)])
                 else:
                     self._send_mass(message, batch)
@@ -678,7 +609,6 @@ class _Courier:
         if outcome == "sent":
             self._record(message)
         else:
-            self._recorded()
             message.save(
                 update_fields=["status", "next_attempt_at", "last_error", "sent_at", "claimed_at"]
             )
@@ -707,9 +637,8 @@ class _Courier:
         sender = _envelope_sender(token)
         smtp = getattr(self.connection, "connection", None)
         if isinstance(self.connection, SMTPBackend) and smtp is not None:
-            _transaction(smtp, sender, ascii_address(message.to_email), raw, self._recorded)
+            smtp.sendmail(sender, [ascii_address(message.to_email)], raw)
             return
-        self._recorded()
         # Other mail backends (development, tests) get a Django message with the same bytes.
         values = sending.values(message)
         html = fill(batch.body_html, values)
@@ -724,39 +653,6 @@ class _Courier:
             connection=self.connection,
         )
         self.connection.send_messages([email])
-
-
-def _transaction(
-    smtp: smtplib.SMTP, sender: str, recipient: str, raw: bytes, before_content: Callable
-) -> None:
-    """One SMTP transaction, as `smtplib.SMTP.sendmail` does it (with its errors), with
-    `before_content` called between the envelope and the content: the previous message's
-    record is committed while the server answers this one's envelope."""
-    smtp.ehlo_or_helo_if_needed()
-    code, reply = smtp.mail(sender)
-    if code != 250:
-        before_content()
-        _reset_quietly(smtp, code)
-        raise smtplib.SMTPSenderRefused(code, reply, sender)
-    code, reply = smtp.rcpt(recipient)
-    if code not in (250, 251):
-        before_content()
-        _reset_quietly(smtp, code)
-        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
-    before_content()
-    code, reply = smtp.data(raw)
-    if code != 250:
-        _reset_quietly(smtp, code)
-        raise smtplib.SMTPDataError(code, reply)
-
-
-def _reset_quietly(smtp: smtplib.SMTP, code: int) -> None:
-    """Abandon the transaction (RSET), as sendmail does; after 421 the server has closed."""
-    if code == 421:
-        smtp.close()
-        return
-    with suppress(smtplib.SMTPServerDisconnected):
-        smtp.rset()
 
 
 def _record_sent(message: OutboxMessage) -> None:
