@@ -2,9 +2,15 @@
 
 from django.urls import path
 
-from . import api
+from . import api, api_me
 
 urlpatterns = [
+    path("me/subscriptions/", api_me.OwnSubscriptionsApi.as_view(), name="api-own-subscriptions"),
+    path(
+        "me/subscriptions/<slug:slug>/",
+        api_me.OwnSubscriptionDetailApi.as_view(),
+        name="api-own-subscription-detail",
+    ),
     path(
         "lists/<slug:slug>/subscriptions/",
         api.ListSubscriptionsApi.as_view(),

@@ -677,6 +677,62 @@ def rejoin(
     return True
 
 
+def own_subscriber(user) -> Subscriber | None:
+    """The subscriber of a logged-in person's address, if the address is known to the lists."""
+    return Subscriber.objects.filter(email=normalise_email(user.email)).first()
+
+
+@transaction.atomic
+def subscription_self_join(
+    *, user, mailing_list: MailingList, ip_address: str | None = None
+) -> Subscription:
+    """A logged-in person puts her own address on a list, through the API.
+
+    Her login stands for the confirmation link: the subscription is active at once, with the
+    API as the consent basis. An open list takes anyone; a closed one only the network's
+    members. Joining undoes an earlier choice to leave every list, as rejoining does.
+    """
+    from kotoverkko.network.roles import roles_for
+
+    network = mailing_list.network
+    if not mailing_list.is_open and network.pk not in roles_for(user).member_of:
+        raise ValidationError(_("Only the network's members can join this list."))
+    email = email_validated(user.email)
+    person = getattr(user, "person", None)
+    language = getattr(person, "language", "") or (network.languages or ["fi"])[0]
+    subscriber = Subscriber.objects.select_for_update().get(
+        pk=_subscriber_get_or_create(email, language).pk
+    )
+    subscription = _subscription_locked(subscriber, mailing_list)
+    if (
+        subscription is not None
+        and subscription.status == Status.ACTIVE
+        and subscriber.left_all_at is None
+    ):
+        return subscription
+    now = timezone.now()
+    if subscription is None:
+        subscription = Subscription(
+            mailing_list=mailing_list, subscriber=subscriber, source=Subscription.Source.API
+        )
+    subscription.status = Status.ACTIVE
+    subscription.confirmed_at = now
+    subscription.unsubscribed_at = None
+    subscription.save()
+    _make_reachable(subscriber)
+    _record(
+        subscriber=subscriber,
+        mailing_list=mailing_list,
+        action=Action.GIVEN,
+        basis=Basis.API,
+        consent_version=consent.CURRENT_VERSION,
+        language=translation.get_language() or language,
+        ip_address=ip_address,
+        at=now,
+    )
+    return subscription
+
+
 def subscriber_language_set(*, subscriber: Subscriber, language: str) -> bool:
     """The language of the subscriber's messages; True if it changed."""
     if language not in _LANGUAGES:
