@@ -352,6 +352,20 @@ def test_wire_has_crlf_line_ends_short_lines_and_encoded_headers(mailing_list, s
     assert not any(part.defects for part in sent.walk())
 
 
+def test_lines_that_begin_with_a_dot_arrive_as_written(mailing_list, smtp_server):
+    # given lines that SMTP would read as the end of the data, or lose a dot of, unescaped
+    subscribed(mailing_list)
+    dotted = ".\n.alkaa pisteellä\n..kaksi pistettä\n"
+    send(mailing_list, body_text=dotted + TEXT, body_html="")
+
+    # when
+    outbox_deliver()
+
+    # then
+    sent = smtp_server.only()
+    assert sent.get_content().replace("\r\n", "\n").startswith(dotted + "Hei!")
+
+
 def test_sending_without_html_is_a_single_text_part(mailing_list, smtp_server):
     # given
     subscribed(mailing_list)
