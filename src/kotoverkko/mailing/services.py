@@ -493,6 +493,8 @@ class _Courier:
         self.sendings: dict[int, _MassSending] = {}
         self.date_second, self.date_text = 0, ""
         self.journal = SentJournal()
+        self.upcoming: tuple[OutboxMessage, MailBatch | None] | None = None
+        self.built: dict[int, tuple[bytes, str]] = {}
 
     def _record(self, message: OutboxMessage) -> None:
         """Record a sent message: in the worker's journal (see journal.py), or at once inside
@@ -537,6 +539,7 @@ class _Courier:
         other worker takes over messages this one is still sending.
         """
         counts = _counts()
+        self.built.clear()
         # What stopped workers wrote down as sent is recorded before anything is taken over.
         journals_recover(own=self.journal)
         ids = _due_ids(limit)
@@ -562,6 +565,8 @@ class _Courier:
                 )
                 break
             self.pace.wait()
+            following = messages[index + 1] if index + 1 < len(messages) else None
+            self.upcoming = (following, batches.get(following.batch_id)) if following else None
             outcome, connection_ok = self._send_one(message, batches.get(message.batch_id))
             counts[outcome] += 1
             if not connection_ok:
@@ -628,16 +633,41 @@ class _Courier:
             self.date_second, self.date_text = second, format_datetime(now)
         return self.date_text
 
-    def _send_mass(self, message: OutboxMessage, batch: MailBatch) -> None:
+    def _sending(self, batch: MailBatch) -> _MassSending:
         sending = self.sendings.get(batch.pk)
         if sending is None:
             sending = self.sendings[batch.pk] = _MassSending(batch)
+        return sending
+
+    def _built(self, message: OutboxMessage, batch: MailBatch) -> tuple[bytes, str]:
+        """One recipient's copy and its return path."""
         token = bounce_token(message.pk)
-        raw = sending.render(message, token, self._date())
-        sender = _envelope_sender(token)
+        raw = self._sending(batch).render(message, token, self._date())
+        return raw, _envelope_sender(token)
+
+    def _build_upcoming(self) -> None:
+        """Build the next copy while the server takes in this one: its work and ours then
+        overlap instead of taking turns. A copy that cannot be built is left to fail in turn."""
+        if self.upcoming is None:
+            return
+        message, batch = self.upcoming
+        self.upcoming = None
+        if batch is None:
+            return
+        try:
+            self.built[message.pk] = self._built(message, batch)
+        except Exception:  # noqa: BLE001 - built again, and its error recorded, in turn
+            logger.debug("building a copy ahead failed", exc_info=True)
+
+    def _send_mass(self, message: OutboxMessage, batch: MailBatch) -> None:
+        sending = self._sending(batch)
+        built = self.built.pop(message.pk, None)
+        raw, sender = built if built is not None else self._built(message, batch)
         smtp = getattr(self.connection, "connection", None)
         if isinstance(self.connection, SMTPBackend) and smtp is not None:
-            _smtp_send(smtp, sender, ascii_address(message.to_email), raw)
+            _smtp_send(
+                smtp, sender, ascii_address(message.to_email), raw, meanwhile=self._build_upcoming
+            )
             return
         # Other mail backends (development, tests) get a Django message with the same bytes.
         values = sending.values(message)
@@ -655,11 +685,19 @@ class _Courier:
         self.connection.send_messages([email])
 
 
-def _smtp_send(smtp: smtplib.SMTP, sender: str, recipient: str, raw: bytes) -> None:
+def _smtp_send(
+    smtp: smtplib.SMTP,
+    sender: str,
+    recipient: str,
+    raw: bytes,
+    *,
+    meanwhile: Callable[[], None] | None = None,
+) -> None:
     """One SMTP transaction for one recipient, with the outcomes and errors of
     `smtplib.SMTP.sendmail`, written for the mass sending's hot path: the addresses are
     already checked ASCII addresses and the message already has CRLF line ends, so they are
-    not parsed and rewritten again for every message."""
+    not parsed and rewritten again for every message. `meanwhile` runs after the content is
+    sent, while the server reads it and before its answer is read."""
     smtp.ehlo_or_helo_if_needed()
     smtp.putcmd("mail", f"FROM:<{sender}>")
     code, reply = smtp.getreply()
@@ -683,6 +721,8 @@ def _smtp_send(smtp: smtplib.SMTP, sender: str, recipient: str, raw: bytes) -> N
     if not body.endswith(b"\r\n"):
         body += b"\r\n"
     smtp.send(body + b".\r\n")
+    if meanwhile is not None:
+        meanwhile()
     code, reply = smtp.getreply()
     if code != 250:
         _reset_quietly(smtp, code)
