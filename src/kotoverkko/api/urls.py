@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("kotoverkko.events.api_urls")),
     path("", include("kotoverkko.mailing.api_urls")),
     path("", include("kotoverkko.newsletter.api_urls")),
+    path("", include("kotoverkko.search.api_urls")),
 ]

@@ -16,6 +16,7 @@ def _main_links(language: str) -> dict[str, str]:
             "home": reverse("network:home"),
             "organisations": reverse("network:organisation_list"),
             "calendar": reverse("events:calendar"),
+            "search": reverse("search:search"),
             "dashboard": reverse("network:dashboard"),
             "login": reverse("accounts:login"),
             "logout": reverse("accounts:logout"),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kotoverkko.mailing",
     "kotoverkko.events",
     "kotoverkko.newsletter",
+    "kotoverkko.search",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +232,9 @@ MAIL_INBOUND_TOKEN = os.environ.get("MAIL_INBOUND_TOKEN", "")
 # Subscription requests one client address may make per window.
 SUBSCRIBE_LIMIT = int(os.environ.get("SUBSCRIBE_LIMIT", "10"))
 SUBSCRIBE_WINDOW_SECONDS = int(os.environ.get("SUBSCRIBE_WINDOW_SECONDS", "3600"))
+# Search: how many of the newest matches of a query are ranked at most, so that a very common
+# word cannot make a query slow.
+SEARCH_CANDIDATE_LIMIT = int(os.environ.get("SEARCH_CANDIDATE_LIMIT", "500"))
 # The day of the month on which each network's bulletin draft is compiled.
 NEWSLETTER_COMPILE_DAY = int(os.environ.get("NEWSLETTER_COMPILE_DAY", "1"))
 

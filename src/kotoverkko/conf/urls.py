@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("kotoverkko.accounts.urls")),
     path("outbox/", include("kotoverkko.mailing.urls")),
     path("lists/", include("kotoverkko.mailing.urls_lists")),
+    path("search/", include("kotoverkko.search.urls")),
     path("", include("kotoverkko.newsletter.urls")),
     path("", include("kotoverkko.events.urls")),
     path("", include("kotoverkko.network.urls")),
