@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import (
     CharField,
@@ -37,10 +36,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kotoverkko.common.cache import cache_for_anonymous, cached_for_public_pages
-from kotoverkko.common.clients import client_address
 from kotoverkko.common.forms import apply_service_errors
 from kotoverkko.common.permissions import user_can
 from kotoverkko.common.prepared import Param, PreparedQuery, PreparedRows
+from kotoverkko.common.ratelimit import rate_limit_exceeded
 from kotoverkko.common.rows import rows_html
 from kotoverkko.common.templatetags.kotoverkko import with_selected
 from kotoverkko.network.models import LANGUAGE_CHOICES, EmptyAsNull
@@ -1090,22 +1089,15 @@ def event_json_ld(
 
 
 def _too_many_registrations(request) -> bool:
-    """A simple limit per client address: registration is open to anyone, so a script could
-    otherwise fill an event's seats or someone's mailbox. EVENT_REGISTRATION_LIMIT
-    registrations per EVENT_REGISTRATION_WINDOW_SECONDS; 0 turns the limit off."""
-    limit = getattr(settings, "EVENT_REGISTRATION_LIMIT", 30)
-    address = client_address(request)
-    if not limit or not address:
-        return False
-    window = getattr(settings, "EVENT_REGISTRATION_WINDOW_SECONDS", 600)
-    key = f"events:register:{address}"
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        count = 1
-    return count > limit
+    """Registration is open to anyone, so a script could otherwise fill an event's seats or
+    someone's mailbox: EVENT_REGISTRATION_LIMIT registrations per client address and
+    EVENT_REGISTRATION_WINDOW_SECONDS (0 turns the limit off)."""
+    return rate_limit_exceeded(
+        request,
+        scope="events:register",
+        limit=settings.EVENT_REGISTRATION_LIMIT,
+        window_seconds=settings.EVENT_REGISTRATION_WINDOW_SECONDS,
+    )
 
 
 def register(request, pk: int):

@@ -64,7 +64,6 @@ CANCELLED_ERROR = "The sending was cancelled."
 _KEY_MAX_LENGTH = OutboxMessage._meta.get_field("key").max_length
 _SUBJECT_MAX_LENGTH = OutboxMessage._meta.get_field("subject").max_length
 _ERROR_MAX_LENGTH = 2000
-_SENT_STATEMENTS: dict[str, str] = {}
 # The clock of a chunk's deadline.
 _clock = time.monotonic
 
@@ -740,42 +739,11 @@ def _reset_quietly(smtp: smtplib.SMTP, code: int) -> None:
 
 
 def _record_sent(message: OutboxMessage) -> None:
-    """Record a message as sent: the statement run after every message the server accepts,
-    written once per database (the ORM's `save` took three times as long to build it)."""
-    connection = connections[OutboxMessage.objects.db]
-    statement = _SENT_STATEMENTS.get(connection.vendor)
-    if statement is None:
-        quote, meta = connection.ops.quote_name, OutboxMessage._meta
-
-        def column(name: str) -> str:
-            return quote(meta.get_field(name).column)
-
-        # Names from the model's meta, quoted; every value is a parameter.
-        assignments = ", ".join(
-            [
-                f"{column('status')} = %s",
-                f"{column('sent_at')} = %s",
-                f"{column('last_error')} = %s",
-                f"{column('claimed_at')} = NULL",
-            ]
-        )
-        statement = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {column('id')} = %s"  # noqa: S608
-        _SENT_STATEMENTS[connection.vendor] = statement
-    sent_at = OutboxMessage._meta.get_field("sent_at").get_db_prep_value(
-        message.sent_at, connection
+    """Record one message as sent at once: inside a caller's transaction, where the worker's
+    journal (whose flush is a transaction of its own) cannot take it."""
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=message.status, sent_at=message.sent_at, last_error="", claimed_at=None
     )
-    parameters = [message.status, sent_at, "", message.pk]
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        # A prepared statement with its values bound on the server: the same UPDATE after
-        # every message, parsed and planned once per connection.
-        import psycopg
-
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(statement, parameters, prepare=True)
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(statement, parameters)
 
 
 def _stopped_sendings(
@@ -846,8 +814,9 @@ def batches_finish(batch_ids: list[int]) -> None:
 @contextmanager
 def _commits_without_waiting() -> Iterator[None]:
     """On PostgreSQL, let the commits of a delivery run return before the disk has them
-    (synchronous_commit off, on this connection while the run lasts): a sent message is
-    recorded with one commit, and waiting for the disk every time halved the rate.
+    (synchronous_commit off, on this connection while the run lasts): a run commits a claim
+    per chunk and a journal flush every few hundred messages, and need not wait for the disk
+    for each.
 
     A worker that dies loses nothing by it, as the database server has the commit. Only a
     crash of the database server itself could forget the last moments' records, and their
