@@ -19,11 +19,11 @@ from kotoverkko.events.models import (
     AgendaSlot,
     Event,
     Invitation,
-    Material,
     Minutes,
     Registration,
     Speaker,
 )
+from kotoverkko.library.models import Document
 from kotoverkko.mailing.models import OutboxMessage
 from tests.events.factories import (
     HELSINKI,
@@ -541,7 +541,7 @@ def test_coordinator_uploads_slides_to_an_agenda_item(coordinator_client, event)
 
     # then
     assert response.status_code == 302
-    material = Material.objects.get()
+    material = Document.objects.get()
     assert (material.title, material.item, material.event) == ("Kalvot", item, event)
     assert material.content_type == "application/pdf"
     assert material.original_name == "Esitys äö.pdf"
@@ -563,7 +563,7 @@ def test_a_renamed_program_is_refused_through_the_page(coordinator_client, event
     # then
     assert response.status_code == 400
     assert "This kind of file cannot be uploaded." in response.content.decode()
-    assert not Material.objects.exists()
+    assert not Document.objects.exists()
 
 
 def test_an_upload_without_a_file_or_to_a_foreign_item_is_refused(coordinator_client, event):
@@ -582,14 +582,18 @@ def test_an_upload_without_a_file_or_to_a_foreign_item_is_refused(coordinator_cl
     assert "This field is required." in without_file.content.decode()
     assert foreign_item.status_code == 400
     assert "Select a valid choice." in foreign_item.content.decode()
-    assert not Material.objects.exists()
+    assert not Document.objects.exists()
 
 
-def _material(event, name='Muistio "1"\r\n.pdf', data=PDF) -> Material:
-    material = Material(
+def _material(event, name='Muistio "1"\r\n.pdf', data=PDF) -> Document:
+    public = event.visibility == Event.Visibility.PUBLIC
+    material = Document(
         event=event,
-        title="Muistio",
+        network=event.network,
+        visibility=Document.Visibility.PUBLIC if public else Document.Visibility.MEMBERS,
+        title_fi="Muistio",
         original_name=name,
+        kind="pdf",
         content_type="application/pdf",
         size=len(data),
     )
@@ -603,7 +607,7 @@ def test_a_download_is_an_attachment_with_a_safe_name_and_the_detected_type(clie
     material = _material(event)
 
     # when
-    response = client.get("/en" + reverse("events:material", args=[material.pk])[3:])
+    response = client.get(f"/en/library/{material.pk}/download/")
 
     # then
     assert response.status_code == 200
@@ -617,15 +621,27 @@ def test_a_download_is_an_attachment_with_a_safe_name_and_the_detected_type(clie
     assert "\n" not in disposition
 
 
-def test_materials_of_a_draft_are_not_for_visitors(client, network):
+def test_the_address_materials_had_before_the_library_leads_to_the_download(client, event):
+    # given
+    material = _material(event)
+
+    # when
+    response = client.get("/en" + reverse("events:material", args=[material.pk])[3:])
+
+    # then
+    assert response.status_code == 301
+    assert response["Location"] == f"/en/library/{material.pk}/download/"
+
+
+def test_materials_of_a_draft_are_for_the_networks_members_only(client, network):
     # given
     material = _material(EventFactory(network=network, visibility=Event.Visibility.DRAFT))
-    address = "/en" + reverse("events:material", args=[material.pk])[3:]
+    address = f"/en/library/{material.pk}/download/"
 
     # when / then
     assert client.get(address).status_code == 302
-    client.force_login(member_of(network).user)
-    assert client.get(address).status_code == 403
+    client.force_login(member_of(NetworkFactory()).user)
+    assert client.get(address).status_code == 404
     client.force_login(coordinator_of(network).user)
     response = client.get(address)
     response.close()
@@ -649,7 +665,7 @@ def test_removing_a_material_deletes_its_file_after_confirmation(
 
     # then
     assert response.status_code == 302
-    assert not Material.objects.exists()
+    assert not Document.objects.exists()
     assert not storage.exists(name)
 
 
@@ -667,7 +683,7 @@ def test_removing_an_unknown_material_is_not_found(coordinator_client, event):
 
     # then
     assert [r.status_code for r in responses] == [404, 404, 404]
-    assert Material.objects.filter(pk=material.pk).exists()
+    assert Document.objects.filter(pk=material.pk).exists()
 
 
 # Registrations and attendance ---------------------------------------------------------------

@@ -17,11 +17,11 @@ from kotoverkko.events.models import (
     Audience,
     Event,
     EventSeries,
-    Material,
     Minutes,
     Registration,
     Speaker,
 )
+from kotoverkko.library.models import Document
 from kotoverkko.mailing.models import OutboxMessage
 from tests.events.factories import (
     AgendaItemFactory,
@@ -322,7 +322,7 @@ def test_past_events_newest_first_with_materials_and_minutes_marked(client):
     newer = EventFactory(
         title_en="Newer", starts_at=helsinki(2019, 6, 11), ends_at=helsinki(2019, 6, 11, 15)
     )
-    Material.objects.create(
+    Document.objects.create(
         event=older,
         title="Slides",
         file=ContentFile(b"%PDF-1.4", name="slides.pdf"),
@@ -574,7 +574,7 @@ def test_event_page_shows_everything_a_participant_needs(client):
     AgendaSlot.objects.create(
         item=item, label="Kelan toimisto", starts_at=item.starts_at, seconds=300
     )
-    material = Material.objects.create(
+    material = Document.objects.create(
         event=main,
         item=item,
         title="Round slides",
@@ -604,7 +604,7 @@ def test_event_page_shows_everything_a_participant_needs(client):
         "Marina M., Salon kaupunki",
         "Kelan toimisto",
         "Integration 2024 info session",
-        f'href="/en/coordination/events/materials/{material.pk}/"',
+        f'href="/en/library/{material.pk}/"',
         f'href="/en/events/{main.pk}/event.ics"',
         'href="/en/networks/integration/events.ics"',
     ):
@@ -1070,7 +1070,7 @@ def test_event_page_query_count_does_not_grow_with_agenda_and_sessions(client):
         for number in range(count):
             item = AgendaItemFactory(event=event, starts_at=event.starts_at)
             Speaker.objects.create(item=item, person=person_with_login(), name="")
-            Material.objects.create(
+            Document.objects.create(
                 event=event,
                 item=item,
                 title=f"Slides {number}",

@@ -10,7 +10,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from kotoverkko.common.scheduler import scheduled_jobs
-from kotoverkko.events.models import Event, Material
+from kotoverkko.events.models import Event
+from kotoverkko.library.models import Document
 from kotoverkko.mailing.models import MailBatch, OutboxMessage, Subscription
 from kotoverkko.mailing.services import outbox_deliver
 from kotoverkko.mailing.subscriptions import mailing_list_for, preferences_url, unsubscribe_url
@@ -40,16 +41,18 @@ def event(network, title: str, start, **kwargs) -> Event:
     )
 
 
-def material(event_: Event, title: str, uploaded_at) -> Material:
-    row = Material.objects.create(
+def material(event_: Event, title: str, uploaded_at) -> Document:
+    row = Document.objects.create(
         event=event_,
-        title=title,
+        network=event_.network,
+        visibility="public" if event_.is_public else "members",
+        title_fi=title,
         file=ContentFile(b"%PDF-1.4 slides", name="kalvot.pdf"),
         original_name="kalvot.pdf",
         content_type="application/pdf",
         size=15,
     )
-    Material.objects.filter(pk=row.pk).update(uploaded_at=uploaded_at)
+    Document.objects.filter(pk=row.pk).update(uploaded_at=uploaded_at)
     return row
 
 

@@ -3,6 +3,7 @@ when one document changes."""
 
 import pytest
 
+from kotoverkko.search import similar
 from kotoverkko.search.index import bulk_indexing, index_entry_delete, index_entry_save
 from kotoverkko.search.models import Entry, SimilarEntry, SimilarityVector
 from kotoverkko.search.selectors import similar_for
@@ -99,8 +100,10 @@ def test_terms_in_more_than_half_of_the_documents_are_left_out(corpus):
     assert "toimeenpano" in weights
 
 
-def test_a_new_document_gets_its_list_and_enters_the_lists_of_its_topic(corpus):
-    # given
+@pytest.mark.parametrize("whole", [True, False], ids=["small collection", "large collection"])
+def test_a_new_document_gets_its_list_and_enters_the_lists_of_its_topic(corpus, whole, monkeypatch):
+    # given a collection recomputed whole on a change, or one where only the change is
+    monkeypatch.setattr(similar, "FULL_RECOMPUTE_UP_TO", 1000 if whole else 0)
     similar_recompute_all(DOCUMENT)
 
     # when

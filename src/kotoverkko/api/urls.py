@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("kotoverkko.mailing.api_urls")),
     path("", include("kotoverkko.newsletter.api_urls")),
     path("", include("kotoverkko.search.api_urls")),
+    path("", include("kotoverkko.library.api_urls")),
 ]

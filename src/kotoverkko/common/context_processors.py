@@ -17,6 +17,7 @@ def _main_links(language: str) -> dict[str, str]:
             "organisations": reverse("network:organisation_list"),
             "calendar": reverse("events:calendar"),
             "search": reverse("search:search"),
+            "library": reverse("library:document_list"),
             "dashboard": reverse("network:dashboard"),
             "login": reverse("accounts:login"),
             "logout": reverse("accounts:logout"),

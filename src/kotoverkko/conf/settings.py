@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "kotoverkko.events",
     "kotoverkko.newsletter",
     "kotoverkko.search",
+    "kotoverkko.library",
 ]
 
 MIDDLEWARE = [

@@ -158,6 +158,12 @@ class MaterialForm(forms.Form):
         max_length=200,
         help_text=gettext_lazy("Without a title the file's name is shown."),
     )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the document"),
+        choices=LANGUAGE_CHOICES,
+        required=False,
+        initial="fi",
+    )
     item = forms.TypedChoiceField(
         label=gettext_lazy("Agenda item"), required=False, coerce=int, empty_value=None
     )

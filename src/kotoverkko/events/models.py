@@ -509,40 +509,10 @@ class AgendaSlot(models.Model):
         return self.label
 
 
-def material_path(instance: "Material", filename: str) -> str:
-    """Stored under a random name: the uploader's file name is kept only as data."""
+def material_path(instance, filename: str) -> str:
+    """Where the events' own materials were stored before they became library documents; the
+    earlier migrations still refer to it."""
     return f"events/{instance.event_id}/{uuid.uuid4().hex}"
-
-
-class Material(models.Model):
-    """A slide set or document of an event or one of its agenda items."""
-
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="materials")
-    item = models.ForeignKey(
-        AgendaItem,
-        verbose_name=_("agenda item"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="materials",
-    )
-    title = models.CharField(pgettext_lazy("event", "title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=material_path, max_length=300)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
-        verbose_name = _("material")
-        verbose_name_plural = _("materials")
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class Registration(models.Model):

@@ -9,6 +9,8 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from kotoverkko.library.models import Document
+from kotoverkko.library.selectors import document_list_visible
 from kotoverkko.network.models import Membership, Network, Person
 from kotoverkko.network.roles import NetworkTree, roles_for
 
@@ -18,7 +20,6 @@ from .models import (
     ChecklistItem,
     Event,
     HostTurn,
-    Material,
     Minutes,
     MinutesVersion,
     Registration,
@@ -162,8 +163,11 @@ def event_month(*, year: int, month: int, filters: EventFilters, user=None) -> l
 def event_get_visible(*, pk: int, user) -> Event:
     """One event the user may see, with what its page shows; raises Event.DoesNotExist."""
     speakers = Speaker.objects.select_related("person", "organisation", "person__organisation")
+    materials = document_list_visible(user=user).defer("text").order_by("uploaded_at", "pk")
     agenda = AgendaItem.objects.prefetch_related(
-        Prefetch("speakers", queryset=speakers), "slots", "materials"
+        Prefetch("speakers", queryset=speakers),
+        "slots",
+        Prefetch("materials", queryset=materials),
     ).order_by("starts_at", "position", "pk")
     return (
         Event.objects.filter(_visible(user))
@@ -176,7 +180,7 @@ def event_get_visible(*, pk: int, user) -> Event:
             "co_organisers",
             "funders",
             Prefetch("agenda", queryset=agenda),
-            Prefetch("materials", queryset=Material.objects.select_related("item")),
+            Prefetch("materials", queryset=materials),
             Prefetch(
                 "sub_events",
                 queryset=Event.objects.filter(_visible(user)).order_by("starts_at", "pk"),
@@ -362,10 +366,12 @@ def speaker_candidates(*, event: Event, also: set[int] = frozenset()) -> dict[in
     return {person.pk: person for person in people}
 
 
-def material_list(*, event: Event) -> list[Material]:
+def material_list(*, event: Event) -> list[Document]:
+    """All the event's documents, for those who run it."""
     return list(
-        Material.objects.filter(event=event)
+        Document.objects.filter(event=event)
         .select_related("item", "uploaded_by")
+        .defer("text")
         .order_by("item__starts_at", "uploaded_at", "pk")
     )
 

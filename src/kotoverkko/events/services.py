@@ -20,10 +20,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kotoverkko.common import uploads
 from kotoverkko.common.audit import audit_record, diff, snapshot
 from kotoverkko.common.cache import public_pages_changed
-from kotoverkko.common.uploads import CheckedUpload
 from kotoverkko.mailing.services import mail_is_suppressed, message_queue
 from kotoverkko.network.models import Membership, Network, Organisation, Person
 from kotoverkko.network.roles import NetworkTree
@@ -39,7 +37,6 @@ from .models import (
     EventSeries,
     HostTurn,
     Invitation,
-    Material,
     Minutes,
     MinutesVersion,
     Registration,
@@ -1246,66 +1243,3 @@ def calendar_token_revoke(*, user) -> CalendarToken:
         user=user, defaults={"token": secrets.token_urlsafe(32)}
     )
     return token
-
-
-# Materials ----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def material_add(
-    *,
-    actor,
-    event: Event,
-    upload,
-    checked: CheckedUpload,
-    item: AgendaItem | None = None,
-    title: str = "",
-) -> Material:
-    """Store an upload that `common.uploads.upload_check` accepted, under a random name.
-
-    The file is written before the row; if the row cannot be saved the file is removed.
-    """
-    if item is not None and item.event_id != event.pk:
-        raise ValidationError({"item": _("The item belongs to another event.")})
-    name = uploads.download_name(upload.name or "", checked.kind)
-    material = Material(
-        event=event,
-        item=item,
-        title=" ".join(title.split()) or name,
-        original_name=name[:200],
-        content_type=checked.content_type,
-        size=checked.size,
-        uploaded_by=actor if _is_user(actor) else None,
-    )
-    material.file.save(name, upload, save=False)
-    stored = material.file.name
-    try:
-        material.full_clean(exclude=["file"])
-        material.save()
-        audit_record(
-            actor=actor,
-            action="update",
-            obj=event,
-            changes={"materials": [None, material.title]},
-            network_ids=_scope(event),
-        )
-    except Exception:
-        material.file.storage.delete(stored)
-        raise
-    return material
-
-
-@transaction.atomic
-def material_delete(*, actor, material: Material) -> None:
-    """Remove a material and, once that is committed, its file."""
-    event, storage, stored = material.event, material.file.storage, material.file.name
-    title = material.title
-    material.delete()
-    audit_record(
-        actor=actor,
-        action="update",
-        obj=event,
-        changes={"materials": [title, None]},
-        network_ids=_scope(event),
-    )
-    transaction.on_commit(lambda: storage.delete(stored))

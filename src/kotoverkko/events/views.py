@@ -42,11 +42,12 @@ from kotoverkko.common.prepared import Param, PreparedQuery, PreparedRows
 from kotoverkko.common.ratelimit import rate_limit_exceeded
 from kotoverkko.common.rows import rows_html
 from kotoverkko.common.templatetags.kotoverkko import with_selected
+from kotoverkko.library.models import Document
 from kotoverkko.network.models import LANGUAGE_CHOICES, EmptyAsNull
 
 from . import selectors, services
 from .forms import FILTER_FIELDS, CalendarFilterForm, RegistrationForm, calendar_filter_options
-from .models import Event, Material, Minutes, Registration
+from .models import Event, Minutes, Registration
 
 PAGE_SIZE = 20
 UPCOMING_ON_NETWORK_HOME = 5
@@ -231,7 +232,9 @@ def event_values(queryset, *, past: bool = False):
     extra = {}
     if past:
         extra = {
-            "has_materials": Exists(Material.objects.filter(event=OuterRef("pk"))),
+            "has_materials": Exists(
+                Document.objects.filter(event=OuterRef("pk"), visibility="public")
+            ),
             "has_minutes": Exists(
                 Minutes.objects.filter(
                     event=OuterRef("pk"), published=True, status=Minutes.Status.APPROVED
@@ -904,10 +907,10 @@ def _duration(minutes: int) -> str:
     return _("%(minutes)s min") % {"minutes": rest}
 
 
-def _material_link(material: Material) -> dict:
+def _material_link(material: Document) -> dict:
     return {
         "title": material.title,
-        "url": reverse("events:material", kwargs={"material_pk": material.pk}),
+        "url": reverse("library:document_detail", kwargs={"pk": material.pk}),
         "name": material.original_name,
     }
 
@@ -996,6 +999,7 @@ def event_detail(request, pk: int):
         "materials": [_material_link(m) for m in event.materials.all() if m.item_id is None],
         "minutes": minutes,
         "can_manage": user_can(user, "event.manage", event),
+        "may_add_material": user_can(user, "document.add_to_event", event),
         "json_ld": event_json_ld(
             request, event, show_link=show_link, parent=parent, sub_events=sub_events
         ),

@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from kotoverkko.common import uploads
 from kotoverkko.common.forms import apply_service_errors
 from kotoverkko.common.permissions import user_can
 from kotoverkko.common.spreadsheets import write_csv, write_xlsx
+from kotoverkko.library import services as library_services
 
 from . import agenda as agenda_text
 from . import selectors, services
@@ -41,7 +42,6 @@ from .models import (
     AgendaItem,
     Event,
     Invitation,
-    Material,
     Minutes,
     Registration,
 )
@@ -234,7 +234,8 @@ def materials(request, pk: int):
     event = _event_to_manage(request, pk)
     items = selectors.agenda_items(event=event)
     status = 200
-    form = MaterialForm(items=items)
+    language = (event.languages or ["fi"])[0]
+    form = MaterialForm(items=items, initial={"language": language})
     if request.method == "POST" and request.POST.get("action") == "delete":
         wanted = request.POST.get("material", "")
         material = next(
@@ -242,22 +243,32 @@ def materials(request, pk: int):
         )
         if material is None:
             raise Http404
-        services.material_delete(actor=request.user, material=material)
+        library_services.document_delete(actor=request.user, document=material)
         messages.success(request, _("“%(title)s” was removed.") % {"title": material.title})
         return redirect("events:manage_materials", pk=event.pk)
     if request.method == "POST":
         form = MaterialForm(request.POST, request.FILES, items=items)
         if form.is_valid():
-            material = services.material_add(
-                actor=request.user,
-                event=event,
-                item=form.agenda_item(),
-                upload=form.cleaned_data["file"],
-                checked=form.checked,
-                title=form.cleaned_data["title"],
-            )
-            messages.success(request, _("“%(title)s” was uploaded.") % {"title": material.title})
-            return redirect("events:manage_materials", pk=event.pk)
+            language = form.cleaned_data["language"] or language
+            try:
+                material = library_services.document_upload(
+                    actor=request.user,
+                    upload=form.cleaned_data["file"],
+                    checked=form.checked,
+                    data={
+                        "event": event,
+                        "item": form.agenda_item(),
+                        "language": language,
+                        f"title_{language}": form.cleaned_data["title"],
+                    },
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("“%(title)s” was uploaded.") % {"title": material.title}
+                )
+                return redirect("events:manage_materials", pk=event.pk)
         status = 400
     all_materials = selectors.material_list(event=event)
     confirm = None
@@ -276,22 +287,9 @@ def materials(request, pk: int):
 
 @require_GET
 def material_download(request, material_pk: int):
-    material = get_object_or_404(Material.objects.select_related("event"), pk=material_pk)
-    if not _may_view(request.user, material.event):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise PermissionDenied
-    try:
-        handle = material.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=material.content_type)
-    response["Content-Disposition"] = uploads.attachment_header(material.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    if not material.event.is_public:
-        patch_cache_control(response, private=True)
-    return response
+    """The address materials had before they were library documents (bulletins sent then link
+    to it); the document keeps the material's number."""
+    return redirect("library:document_download", pk=material_pk, permanent=True)
 
 
 # Registrations --------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ class IssueItem(models.Model):
         "events.Event", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     material = models.ForeignKey(
-        "events.Material", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "library.Document", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     heading = models.CharField(_("heading"), max_length=200, blank=True)
     text = models.TextField(_("text"), blank=True)

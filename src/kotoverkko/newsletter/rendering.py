@@ -16,7 +16,8 @@ from django.utils import formats, translation
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
-from kotoverkko.events.models import Event, Material
+from kotoverkko.events.models import Event
+from kotoverkko.library.models import Document
 
 from . import selectors
 from .models import Issue, IssueItem, NewsItem
@@ -148,14 +149,18 @@ def _event_entry(item: IssueItem, event: Event) -> Entry:
     )
 
 
-def _material_entry(item: IssueItem, material: Material) -> Entry:
-    url = reverse("events:material", kwargs={"material_pk": material.pk})
+def _material_entry(item: IssueItem, material: Document) -> Entry:
+    url = reverse("library:document_detail", kwargs={"pk": material.pk})
+    if material.event_id is not None:
+        meta = _("From the event %(event)s") % {"event": material.event.title}
+    else:
+        meta = " · ".join(part for part in (material.speaker, material.organisation_name) if part)
     return Entry(
         title=item.heading or material.title,
         text=item.text,
         url=site_url(url),
         link_label=_("Open the material"),
-        meta=_("From the event %(event)s") % {"event": material.event.title},
+        meta=meta,
     )
 
 

@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kotoverkko.common.permissions import require
-from kotoverkko.events.models import Event, Material
-from kotoverkko.events.selectors import EventFilters, event_list, event_list_visible
+from kotoverkko.events.models import Event
+from kotoverkko.events.selectors import EventFilters, event_list
+from kotoverkko.library.models import Document
 from kotoverkko.network.models import Network
 from kotoverkko.network.roles import NetworkTree, roles_for
 
@@ -111,6 +112,7 @@ def issue_items(*, issue: Issue) -> list[IssueItem]:
             "event__municipality",
             "material",
             "material__event",
+            "material__organisation",
         )
         .order_by("position", "pk")
     )
@@ -153,6 +155,12 @@ def event_is_offered(*, network: Network, event: Event) -> bool:
     return event.is_public and (event.network_id in ids or event.team_id in ids)
 
 
+def material_is_offered(*, network: Network, material: Document) -> bool:
+    """A public library document of the network or of one below it."""
+    ids = NetworkTree.load().descendants(network.pk)
+    return material.is_public and material.network_id in ids
+
+
 def news_is_offered(*, network: Network, news: NewsItem) -> bool:
     return news.network_id in NetworkTree.load().descendants(network.pk)
 
@@ -191,9 +199,9 @@ def compile_events(*, network: Network, now: datetime) -> list[Event]:
     return events
 
 
-def compile_materials(*, network: Network, now: datetime) -> list[Material]:
-    """Materials of the network's public events uploaded since its previous bulletin was
-    compiled (a month back for the first one), newest first."""
+def compile_materials(*, network: Network, now: datetime) -> list[Document]:
+    """Public library documents of the network (and of the teams below it) added since its
+    previous bulletin was compiled (a month back for the first one), newest first."""
     previous = (
         Issue.objects.filter(network=network, compiled_at__lt=now)
         .order_by("-compiled_at")
@@ -202,9 +210,14 @@ def compile_materials(*, network: Network, now: datetime) -> list[Material]:
     )
     since = previous or now - MATERIALS_FIRST_WINDOW
     ids = NetworkTree.load().descendants(network.pk)
-    public = event_list_visible(user=None).filter(Q(network_id__in=ids) | Q(team_id__in=ids))
     return list(
-        Material.objects.filter(event__in=public, uploaded_at__gt=since, uploaded_at__lte=now)
+        Document.objects.filter(
+            visibility=Document.Visibility.PUBLIC,
+            network_id__in=ids,
+            uploaded_at__gt=since,
+            uploaded_at__lte=now,
+        )
+        .defer("text")
         .select_related("event")
         .order_by("-uploaded_at", "-pk")[:MATERIALS_MAX]
     )
@@ -301,7 +314,12 @@ def issue_items_prefetch() -> Prefetch:
     return Prefetch(
         "items",
         queryset=IssueItem.objects.select_related(
-            "news", "event", "event__municipality", "material", "material__event"
+            "news",
+            "event",
+            "event__municipality",
+            "material",
+            "material__event",
+            "material__organisation",
         ).order_by("position", "pk"),
     )
 

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from kotoverkko.common.audit import audit_record, diff, snapshot
 from kotoverkko.common.cache import public_pages_changed
-from kotoverkko.events.models import Event, Material
+from kotoverkko.events.models import Event
+from kotoverkko.library.models import Document
 from kotoverkko.mailing.services import message_queue
 from kotoverkko.network.models import Network
 from kotoverkko.network.roles import NetworkTree
@@ -174,7 +175,7 @@ def issue_compile(
     *, network: Network, month: date, now: datetime, actor=None, extra: bool = False
 ) -> Issue:
     """The month's issue as a draft: the month's news, the coming trainings and events, and
-    the new materials of public events.
+    the new public documents of its library.
 
     The month's regular issue (number 1) is made once: compiling it again returns it as it
     is. `extra` makes one more issue for the month, numbered after the last.
@@ -352,12 +353,10 @@ def issue_item_add_event(*, actor, issue: Issue, event: Event) -> IssueItem:
 
 
 @transaction.atomic
-def issue_item_add_material(*, actor, issue: Issue, material: Material) -> IssueItem:
+def issue_item_add_material(*, actor, issue: Issue, material: Document) -> IssueItem:
     issue = _lock_editable(issue)
-    if not selectors.event_is_offered(network=issue.network, event=material.event):
-        raise ValidationError(
-            {"material": _("Only materials of the network's public events can be added.")}
-        )
+    if not selectors.material_is_offered(network=issue.network, material=material):
+        raise ValidationError({"material": _("Only the network's public documents can be added.")})
     if IssueItem.objects.filter(issue=issue, material=material).exists():
         raise ValidationError({"material": _("The issue already has this material.")})
     return _append(issue, IssueItem(kind=IssueItem.Kind.MATERIAL, material=material))

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 # News become searchable on their publish date; a check every hour is close enough.
 NEWS_CHECK_SECONDS = 60 * 60
+SIMILAR_RECOMPUTE_SECONDS = 24 * 60 * 60
 
 
 class SearchConfig(AppConfig):
@@ -15,7 +16,12 @@ class SearchConfig(AppConfig):
 
         from . import checks  # noqa: F401 - registers the analyser's system check
         from .sources import register
-        from .tasks import news_index_published
+        from .tasks import news_index_published, similar_recompute_everything
 
         register()
         schedule("search-news", every_seconds=NEWS_CHECK_SECONDS, task=news_index_published)
+        schedule(
+            "search-similar",
+            every_seconds=SIMILAR_RECOMPUTE_SECONDS,
+            task=similar_recompute_everything,
+        )

@@ -230,6 +230,10 @@ def bulk_indexing() -> Iterator[None]:
         _on_commit_enqueue("similar_recompute_all", type=type)
 
 
+def bulk_indexing_active() -> bool:
+    return _bulk.get() is not None
+
+
 def _on_commit_enqueue(name: str, **kwargs) -> None:
     from . import tasks
 

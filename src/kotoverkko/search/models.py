@@ -12,6 +12,7 @@ reindex`. The full-text structures live beside `search_entry` and are not models
 """
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -86,6 +87,7 @@ class SimilarityVector(models.Model):
         Entry, primary_key=True, on_delete=models.CASCADE, related_name="similarity_vector"
     )
     weights = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"vector of {self.entry_id}"

@@ -2,11 +2,13 @@
 analysed terms have the highest cosine.
 
 An entry's vector keeps its strongest terms only (MAX_TERMS), without the terms in more than
-half of the type's entries (they tell nothing apart) and those in no other entry (they match
-nothing); title terms count twice. The full recompute finds each entry's candidates through an
-inverted index over these short vectors (see _neighbours) and compares only those in full.
-Saving one entry compares it with the stored vectors of all the others, recomputes its own list
-and puts it on their lists where it now belongs; the full recompute (`kotoverkko
+half of the type's entries (they tell nothing apart; a term of just two entries is kept) and
+those in no other entry (they match nothing); title terms count twice. The full recompute
+finds each entry's candidates through an inverted index over these short vectors (see
+_neighbours) and compares only those in full.
+Saving one entry of a large collection compares it with the stored vectors of all the others,
+recomputes its own list and puts it on their lists where it now belongs (a small collection is
+recomputed whole, see FULL_RECOMPUTE_UP_TO); the full recompute (`kotoverkko
 similar_recompute`, run by reindex) brings everything back in line.
 """
 
@@ -16,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Entry, IndexedTerm, SimilarEntry, SimilarityVector
 
@@ -29,6 +32,10 @@ COMMON_SHARE = 0.5
 TITLE_REPEAT = 2
 # Entries whose lists a changed entry may enter, besides its own.
 REVERSE_UPDATES = 50
+# Up to this many entries of a type, a change recomputes them all: the stored vectors of the
+# others were weighed against the frequencies of their time, which in a small collection move
+# with every entry. Larger collections are brought in line daily (see apps.py).
+FULL_RECOMPUTE_UP_TO = 1000
 BATCH_SIZE = 1000
 
 
@@ -44,7 +51,8 @@ def vector(counts: Counter[str], frequencies: dict[str, int], total: int) -> dic
     weights = {}
     for term, count in counts.items():
         frequency = frequencies.get(term, 0)
-        if frequency <= 1 or frequency > COMMON_SHARE * total:
+        # A term two entries share always counts, so that a small library still has pairs.
+        if frequency <= 1 or (frequency > 2 and frequency > COMMON_SHARE * total):
             continue
         weights[term] = (1.0 + math.log(count)) * math.log(total / frequency)
     if len(weights) > MAX_TERMS:
@@ -149,15 +157,27 @@ def similar_recompute(type: str, object_id: int) -> int:
     entries it is now among the most similar to. Returns the length of its list."""
     entry = (
         Entry.objects.filter(type=type, object_id=object_id)
-        .only("pk", "title_terms", "body_terms")
+        .only("pk", "title_terms", "body_terms", "updated_at")
         .first()
     )
     if entry is None:
         return 0
-    counts = _term_counts(entry.title_terms, entry.body_terms)
     total = Entry.objects.filter(type=type).count()
+    if total <= FULL_RECOMPUTE_UP_TO:
+        computed = (
+            SimilarityVector.objects.filter(entry=entry)
+            .values_list("computed_at", flat=True)
+            .first()
+        )
+        # Many changes queue many recomputes; the first one after them covers them all.
+        if computed is None or computed < entry.updated_at:
+            similar_recompute_all(type)
+        return SimilarEntry.objects.filter(entry=entry).count()
+    counts = _term_counts(entry.title_terms, entry.body_terms)
     weights = vector(counts, _frequencies(type, counts.keys()), total)
-    SimilarityVector.objects.update_or_create(entry=entry, defaults={"weights": weights})
+    SimilarityVector.objects.update_or_create(
+        entry=entry, defaults={"weights": weights, "computed_at": timezone.now()}
+    )
     others = (
         SimilarityVector.objects.filter(entry__type=type)
         .exclude(entry=entry)

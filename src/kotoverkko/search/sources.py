@@ -32,7 +32,7 @@ NEWS = "news"
 CHUNK = 500
 
 
-def _by_language(obj, name: str) -> dict[str, str]:
+def texts_by_language(obj, name: str) -> dict[str, str]:
     return {
         language: value
         for language in LANGUAGES
@@ -56,7 +56,7 @@ def _main_language(preferred: Iterable[str], titles: dict[str, str]) -> str:
     return next(iter(titles), "fi")
 
 
-def _in_chunks(queryset) -> Iterator:
+def in_chunks(queryset) -> Iterator:
     return queryset.iterator(chunk_size=CHUNK)
 
 
@@ -67,11 +67,11 @@ def event_entry(event: Event) -> EntryData | None:
     """A published event (public, or for members of its network); drafts are not searchable."""
     if event.visibility == Event.Visibility.DRAFT:
         return None
-    titles = _by_language(event, "title")
+    titles = texts_by_language(event, "title")
     if not titles:
         return None
     language = _main_language([*(event.languages or []), "fi"], titles)
-    bodies = _joined(_by_language(event, "theme"), _by_language(event, "description"))
+    bodies = _joined(texts_by_language(event, "theme"), texts_by_language(event, "description"))
     with translation.override("fi"):
         url = reverse("events:event_detail", kwargs={"pk": event.pk})
     public = event.visibility == Event.Visibility.PUBLIC
@@ -93,7 +93,7 @@ def event_entry(event: Event) -> EntryData | None:
 
 def _event_entries() -> Iterator[EntryData]:
     events = Event.objects.exclude(visibility=Event.Visibility.DRAFT).order_by("pk")
-    for event in _in_chunks(events):
+    for event in in_chunks(events):
         if (data := event_entry(event)) is not None:
             yield data
 
@@ -107,12 +107,12 @@ def _event_entry_for(object_id: int) -> EntryData | None:
 
 
 def organisation_entry(organisation: Organisation) -> EntryData | None:
-    titles = _by_language(organisation, "name")
+    titles = texts_by_language(organisation, "name")
     if not titles:
         return None
     swedish_first = (organisation.language_status or "").startswith("sv")
     language = _main_language(["sv", "fi"] if swedish_first else ["fi", "sv"], titles)
-    bodies = _by_language(organisation, "description")
+    bodies = texts_by_language(organisation, "description")
     with translation.override("fi"):
         url = reverse("network:organisation_detail", kwargs={"pk": organisation.pk})
     return EntryData(
@@ -129,7 +129,7 @@ def organisation_entry(organisation: Organisation) -> EntryData | None:
 
 
 def _organisation_entries() -> Iterator[EntryData]:
-    for organisation in _in_chunks(Organisation.objects.order_by("pk")):
+    for organisation in in_chunks(Organisation.objects.order_by("pk")):
         if (data := organisation_entry(organisation)) is not None:
             yield data
 
@@ -147,11 +147,11 @@ def news_entry(news: NewsItem, today=None) -> EntryData | None:
     today = today or timezone.localdate()
     if news.publish_on > today:
         return None
-    titles = _by_language(news, "title")
+    titles = texts_by_language(news, "title")
     if not titles:
         return None
     language = _main_language(["fi", "sv"], titles)
-    bodies = _by_language(news, "text")
+    bodies = texts_by_language(news, "text")
     with translation.override("fi"):
         url = reverse("newsletter:news_detail", kwargs={"slug": news.network.slug, "pk": news.pk})
     return EntryData(
@@ -171,7 +171,7 @@ def news_entry(news: NewsItem, today=None) -> EntryData | None:
 def _news_entries() -> Iterator[EntryData]:
     today = timezone.localdate()
     items = NewsItem.objects.filter(publish_on__lte=today).select_related("network")
-    for news in _in_chunks(items.order_by("pk")):
+    for news in in_chunks(items.order_by("pk")):
         if (data := news_entry(news, today)) is not None:
             yield data
 
@@ -197,14 +197,20 @@ def news_index_published() -> int:
 def _queue_refresh(type: str, object_id: int) -> None:
     """Reindex the object after the commit (the task reads it as it is then, so a transaction
     that saves it twice queues two runs with the same outcome)."""
+    from .index import bulk_indexing_active, index_object_refresh
     from .tasks import entry_refresh
 
+    if bulk_indexing_active():
+        # An import: indexed here after each commit, and the similar entries are recomputed
+        # once at its end, rather than one task per object in the worker.
+        transaction.on_commit(lambda: index_object_refresh(type, object_id), robust=True)
+        return
     transaction.on_commit(
         lambda: entry_refresh.enqueue(type=type, object_id=object_id), robust=True
     )
 
 
-def _follow(model, type: str) -> None:
+def follow_model(model, type: str) -> None:
     def changed(sender, instance, **kwargs) -> None:
         if kwargs.get("raw"):
             return
@@ -237,6 +243,6 @@ def register() -> None:
         entry_for=_news_entry_for,
         count=lambda: NewsItem.objects.filter(publish_on__lte=timezone.localdate()).count(),
     )
-    _follow(Event, EVENT)
-    _follow(Organisation, ORGANISATION)
-    _follow(NewsItem, NEWS)
+    follow_model(Event, EVENT)
+    follow_model(Organisation, ORGANISATION)
+    follow_model(NewsItem, NEWS)

@@ -23,6 +23,17 @@ def similar_recompute_all(type: str) -> int:
 
 
 @task()
+def similar_recompute_everything() -> int:
+    """Every kind with similar entries, in full: the daily catch-up of the changes made one by
+    one. Returns the number of entries."""
+    return sum(
+        similar.similar_recompute_all(source.type)
+        for source in index.registered_sources()
+        if source.similar
+    )
+
+
+@task()
 def news_index_published() -> int:
     """Index the news whose publish date has come."""
     return sources.news_index_published()

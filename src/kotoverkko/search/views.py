@@ -14,7 +14,7 @@ from .selectors import SearchFilters, index_years, search, suggestions
 PAGE_SIZE = 20
 
 
-def _networks(language: str) -> tuple[list[tuple[str, str]], dict[str, int]]:
+def network_choices(language: str) -> tuple[list[tuple[str, str]], dict[str, int]]:
     """The network filter's choices (slug, name in the language) and the ids by slug."""
     names = ["name_fi"] if language not in ("sv", "en") else [f"name_{language}", "name_fi"]
     rows = Network.objects.order_by("name_fi").values_list("slug", "pk", *names)
@@ -22,7 +22,7 @@ def _networks(language: str) -> tuple[list[tuple[str, str]], dict[str, int]]:
     return choices, {slug: pk for slug, pk, *_names in rows}
 
 
-def _query_string(request, **changes) -> str:
+def query_string(request, **changes) -> str:
     """The page's own query with some parameters changed (an empty value drops one)."""
     params = {key: value for key, value in request.GET.items() if value}
     params.update(changes)
@@ -30,7 +30,7 @@ def _query_string(request, **changes) -> str:
 
 
 def search_page(request):
-    networks, network_ids = _networks(translation.get_language())
+    networks, network_ids = network_choices(translation.get_language())
     sources = registered_sources()
     form = SearchForm(
         request.GET,
@@ -66,10 +66,10 @@ def search_page(request):
     labels = {source.type: source.label for source in sources}
     context["results"] = results
     context["hits"] = [(hit, labels.get(hit.type, hit.type)) for hit in results.hits]
-    context["page_query"] = _query_string(request, page="")
+    context["page_query"] = query_string(request, page="")
     if not results.total and results.query:
         context["suggestions"] = [
-            (suggestion, _query_string(request, q=suggestion.query, page=""))
+            (suggestion, query_string(request, q=suggestion.query, page=""))
             for suggestion in suggestions(data["q"], request.user, filters=filters)
         ]
     return render(request, "search/search.html", context)
