@@ -160,6 +160,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 # Uploads (slides, documents): the largest file, and limits on what a zip-based document may
 # expand to (common/uploads.py checks every upload against them).
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
+# Reading a library document's text: a child process stopped after this time and memory.
+LIBRARY_EXTRACTION_SECONDS = float(os.environ.get("LIBRARY_EXTRACTION_SECONDS", "60"))
+LIBRARY_EXTRACTION_MEMORY_MB = int(os.environ.get("LIBRARY_EXTRACTION_MEMORY_MB", "768"))
 UPLOAD_MAX_EXPANDED_BYTES = 200 * 1024 * 1024
 UPLOAD_MAX_ENTRIES = 5000
 UPLOAD_MAX_RATIO = 200
