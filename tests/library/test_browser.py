@@ -83,6 +83,13 @@ def test_member_adds_slides_to_a_meeting_finds_them_and_opens_a_similar_one(
     assert page.locator(".transcript", has_text="Kotoutumiskoulutuksen tilanne").is_visible()
     assert page.get_by_role("link", name="MAKO spring meeting").is_visible()
     assert_accessible(page)
+    mine = page.url
+    page.get_by_role("link", name="Edit the details").click()
+    page.wait_for_selector("h1:has-text('Edit the document')")
+    assert_accessible(page)
+    page.goto(mine.replace("/edit/", "/") + "delete/")
+    page.wait_for_selector("button:has-text('Remove the document')")
+    assert_accessible(page)
 
     # when she searches the library for a word found only inside a compound in the slides
     page.goto("/en/library/")
