@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 from django.utils import translation
 
 from kotoverkko.accounts.models import User
@@ -60,7 +61,7 @@ def _row_counts() -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo data, loaded once for this module and rolled back at its end.
 
     Each test still runs in its own savepoint (the django_db mark), so changes made by one test
@@ -70,7 +71,9 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         outer.__enter__()
         try:
-            demo_load()
+            # The library's demo files go to a folder of this module, not DATA_DIR.
+            with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")):
+                demo_load()
         except BaseException as exc:
             outer.__exit__(type(exc), exc, exc.__traceback__)
             raise

@@ -20,6 +20,7 @@ from kotoverkko.accounts.models import User
 from kotoverkko.accounts.services import user_create
 from kotoverkko.codelists.models import Municipality
 from kotoverkko.events.demo import events_demo_load
+from kotoverkko.library.demo import library_demo_load
 from kotoverkko.newsletter.demo import newsletter_demo_load
 
 from .models import JoinRequest, Membership, Network, Organisation, Person
@@ -2073,6 +2074,9 @@ def demo_load() -> DemoSummary:
             summary.created[name] = summary.created.get(name, 0) + count
         # Their mailing lists, subscribers, news and bulletins (newsletter/demo.py).
         for name, count in newsletter_demo_load().items():
+            summary.created[name] = summary.created.get(name, 0) + count
+        # Their library: documents, and the materials of past meetings (library/demo.py).
+        for name, count in library_demo_load().items():
             summary.created[name] = summary.created.get(name, 0) + count
     return summary
 

@@ -32,6 +32,7 @@ LABELS = {
     "unsubscribed": gettext_lazy("unsubscribed"),
     "left every list": gettext_lazy("left every list"),
     "suppressed after bounces": gettext_lazy("suppressed after bounces"),
+    "documents": gettext_lazy("library documents"),
 }
 
 
