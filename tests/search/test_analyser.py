@@ -32,6 +32,8 @@ def query_alternatives(text: str, language: str | None = "fi") -> list[set[str]]
         # A compound of three parts also holds the compound of its first two.
         ("vastaanottokeskustilanne", {"vastaanottokeskus", "vastaanotto", "keskus", "tilanne"}),
         ("kotoutumistarjottimen", {"kotoutumistarjotin", "tarjotin"}),
+        # The last part takes the base form of the whole, not its plural surface.
+        ("maahanmuuttajanuoret", {"maahanmuuttajanuori", "maahanmuuttaja", "nuori"}),
     ],
 )
 def test_finnish_compounds_give_base_form_and_parts(voikko, word, expected):
@@ -56,6 +58,13 @@ def test_finnish_inflection_and_consonant_gradation_give_the_base_form(voikko, w
     assert base in terms(word)
     # The query finds the same base form from any form of the word.
     assert base in query_alternatives(word)[0]
+
+
+def test_a_compound_in_a_query_also_looks_for_its_parts_written_apart(voikko):
+    (word,) = analyse_query("maahanmuuttajaperheiden", "fi").words
+    assert word.alternatives == (("maahanmuuttajaperhe",), ("maahanmuuttaja", "perhe"))
+    (simple,) = analyse_query("perheiden", "fi").words
+    assert simple.alternatives == (("perhe",),)
 
 
 def test_lower_case_place_names_are_recognised(voikko):

@@ -60,6 +60,16 @@ def test_a_word_is_found_inflected_and_inside_compounds():
     assert found("tarjotin") == []
 
 
+def test_a_compound_query_finds_its_parts_written_apart_below_the_compound_itself():
+    # given
+    doc(1, "Nuorten maahanmuuttajien harrastukset", "Liikuntaa ja kerhoja.")
+    doc(2, "Maahanmuuttajanuorten harrastukset", "Liikuntaa ja kerhoja.")
+    doc(3, "Nuorten kesätyöt", "Maahanmuuttovirasto ei ole mukana.")
+
+    # then
+    assert found("maahanmuuttajanuoret") == [2, 1]
+
+
 def test_every_word_of_the_query_must_be_found():
     doc(1, "Kotoutumislaki ja kunnat")
     doc(2, "Kotoutumislaki ja järjestöt")

@@ -205,14 +205,16 @@ def _voikko_analyses(word: str) -> list[dict]:
     return analyses
 
 
-def _compound_parts(analysis: dict) -> list[str]:
-    """The base forms of a compound's parts, from Voikko's WORDBASES.
+def _compound_structure(analysis: dict) -> tuple[list[tuple[str, str]], list[str]]:
+    """A compound's morpheme groups (surface, base of its first morpheme) and the base forms
+    of its parts, from Voikko's WORDBASES; no parts for a word that is not a compound.
 
     WORDBASES lists morphemes as +surface(base); a base starting with "+" is a derivational
     ending of the morpheme before it. "+kotoutumis(kotoutua)+koulut(kouluttaa)+us(+us)" is
-    two parts: "kotoutumis" (base kotoutua) and "koulutus". The last part's surface is its
-    base form (the inflection is already taken off); a part before it is in its compound
-    form, analysed on its own when Voikko knows it (lasten -> lapsi), else its base is used.
+    two parts: "kotoutumis" (base kotoutua) and "koulutus". The last part's base form is what
+    the whole word's base form has after the parts before it (maahanmuuttajanuoret ->
+    maahanmuuttajanuori -> nuori), else its surface; a part before it is in its compound form,
+    analysed on its own when Voikko knows it (lasten -> lapsi), else its base is used.
     """
     wordbases = analysis.get("WORDBASES") or ""
     parts: list[tuple[str, str]] = []  # (surface, base of its first morpheme)
@@ -224,16 +226,26 @@ def _compound_parts(analysis: dict) -> list[str]:
         else:
             parts.append((surface, (base or surface).replace("=", "")))
     if len(parts) < 2:
-        return []
+        return parts, []
+    whole = (analysis.get("BASEFORM") or "").lower()
     terms: list[str] = []
     for position, (surface, base) in enumerate(parts):
         if position == len(parts) - 1:
-            terms.extend(_pieces(surface))
+            before = "".join(s for s, _b in parts[:-1]).lower()
+            last = whole[len(before) :] if whole.startswith(before) and whole != before else surface
+            terms.extend(_pieces(last))
             continue
         bases = _finnish_part_bases(surface)
         terms.extend(bases if bases else _pieces(base))
-    # A compound of three or more parts holds shorter compounds, found when Voikko knows them:
-    # vastaanottokeskustilanne holds vastaanottokeskus, turvapaikanhakijamäärä turvapaikanhakija.
+    return parts, terms
+
+
+def _compound_parts(analysis: dict) -> list[str]:
+    """The base forms of a compound's parts (see _compound_structure), and the shorter
+    compounds a compound of three or more parts holds, when Voikko knows them:
+    vastaanottokeskustilanne holds vastaanottokeskus, turvapaikanhakijamäärä
+    turvapaikanhakija."""
+    parts, terms = _compound_structure(analysis)
     if 3 <= len(parts) <= MAX_COMPOUND_PARTS:
         for start in range(len(parts) - 1):
             for end in range(start + 2, len(parts) + 1):
@@ -294,8 +306,9 @@ def _known_word_terms(word: str) -> tuple[str, ...] | None:
 
 @lru_cache(maxsize=50_000)
 def _finnish_word_bases(word: str) -> tuple[tuple[str, ...], ...]:
-    """What a Finnish query word (without hyphens) looks for: each of its base forms; a base
-    form that is two words, such as ELY-keskus, looks for both."""
+    """What a Finnish query word (without hyphens) looks for: each of its base forms, or all
+    the parts of a compound; a base form that is two words, such as ELY-keskus, looks for
+    both."""
     if _voikko() is None:
         return tuple((t,) for t in _snowball_word_terms(word, "fi"))
     analyses = _voikko_analyses(word)
@@ -307,6 +320,14 @@ def _finnish_word_bases(word: str) -> tuple[tuple[str, ...], ...]:
         kept = tuple(p for p in pieces if p not in STOP_WORDS["fi"])
         if kept:
             alternatives.append(kept)
+    # A compound also finds its parts written apart: maahanmuuttajanuoret finds "nuorten
+    # maahanmuuttajien" (an entry with the whole compound has its parts too, and ranks higher).
+    for analysis in analyses:
+        parts = tuple(
+            dict.fromkeys(p for p in _compound_structure(analysis)[1] if p not in STOP_WORDS["fi"])
+        )
+        if len(parts) >= 2:
+            alternatives.append(parts)
     return tuple(dict.fromkeys(alternatives))
 
 
