@@ -1,6 +1,6 @@
 """Search benchmark: indexing time and query latency on 100,000 generated Finnish documents,
-and recall@10 on a judged query set over demo-like library content, for Kotoverkko's search
-and for PostgreSQL's built-in `finnish` configuration on the same data.
+and recall@10 on a judged query set over the demo library, for Kotoverkko's search and for
+PostgreSQL's built-in `finnish` configuration on the same entries.
 
     python bench/search.py                                # 100,000 documents, SQLite
     python bench/search.py --database-url "$DATABASE_URL" # SQLite, then PostgreSQL, and recall
@@ -13,6 +13,15 @@ documents each. Latency is one call of `search()` in-process (analysis of the qu
 database's full-text query, the page's rows and their snippets), as an anonymous visitor,
 20 results a page. Targets (reported, not asserted): p95 <= 30 ms for rare and for very common
 terms on both databases. The exit code is 0 unless the benchmark itself broke.
+
+Recall: every document of the demo library (src/kotoverkko/library/demo_data, read at run time:
+the documents, the meeting materials and the seed presentation) is indexed with its title,
+description and text, and searched as the search page searches (in no particular language);
+recall@10 is the share of a query's relevant documents among its first ten results. The judged
+queries below name the documents each must find by title; when the data no longer has one of
+them the benchmark stops before measuring. PostgreSQL's own search is to_tsvector and
+plainto_tsquery over the same entries, with `finnish` for the Finnish queries and `swedish` for
+the Swedish ones.
 
 PostgreSQL: `--database-url` must be a throw-away database; what the benchmark indexes is of
 its own types ("benchdoc", "benchjudged", "benchsimilar") and is removed at the end unless
@@ -27,7 +36,8 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import asdict
+from collections import Counter
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -36,6 +46,7 @@ import pages  # noqa: E402 - the shared runner, environment and process helpers
 from pages import BenchmarkBroke, bench_env  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+DEMO_DATA = HERE.parent / "src" / "kotoverkko" / "library" / "demo_data"
 DOC_TYPE = "benchdoc"
 JUDGED_TYPE = "benchjudged"
 SIMILAR_TYPE = "benchsimilar"
@@ -175,167 +186,171 @@ COMMON_QUERIES = ["kotoutuminen", "maahanmuuttaja", "kunnat", "palvelu", "kotout
 RARE_QUERIES = [*RARE_WORDS[:8], "revontulet Rovaniemi", "poronhoito saamenkielinen"]
 MIXED_QUERIES = ["kotoutumiskoulutus Lapissa", "pakolaisten vastaanotto", "kielikahvila Kemi"]
 
-# The judged set: demo-like library documents (titles of a network's materials, with a line
-# of description) and queries with the documents each must find.
-JUDGED_DOCUMENTS = {
-    1: ("Uusi kotoutumislaki ja kotiäidit", "Mitä uusi laki tarkoittaa kotona oleville äideille."),
-    2: (
-        "Kotoutumislaki uudistuu. Kotoutumislain toimeenpano Lahdessa",
-        "Kunnan tehtävät ja palvelut uuden lain mukaan.",
-    ),
-    3: (
-        "Kotoutumislaki – tavoitteet, keskeisimmät uudistukset ja toimeenpano",
-        "Esitys lain tavoitteista ja siirtymäajasta.",
-    ),
-    4: (
-        "Maahanmuuttajakoulutus työkenttänä: kotoutumislain näkökulma",
-        "Verkostoyhteistyön onnistumisen edellytykset oppilaitoksissa.",
-    ),
-    5: (
-        "Aikuisten maahanmuuttajien kotoutumiskoulutuksen näkymiä",
-        "Koulutuksen järjestäjien kokemuksia ja tulevat hankinnat.",
-    ),
-    6: (
-        "Maahanmuuttajat Hämeessä: kotoutuminen ja koulutus",
-        "Alueen tilanne ja oppilaitosten yhteistyö.",
-    ),
-    7: (
-        "ELY-keskukset ja yhteistyö ammatillisen koulutuksen kanssa",
-        "Työvoimakoulutus ja ammatillinen opetus maahanmuuttajille.",
-    ),
-    8: (
-        "Maahanmuuttajalasten ja nuorten kotouttamispalveluiden kehittämishanke",
-        "Nuoret Oulun kaupungin maahanmuuttajapalveluissa.",
-    ),
-    9: (
-        "Maahanmuuttajalapsen kotoutumissuunnitelma",
-        "Tuumasta toimeen: lasten kasvun tukemisen resurssit luovasti käyttöön.",
-    ),
-    10: (
-        "Lapin maahanmuuttotilastoja",
-        "Ulkomaan kansalaisten määrä maakunnan kunnissa vuosittain.",
-    ),
-    11: ("Maahanmuutto- ja pakolaistilanne Lapissa", "Katsaus vastaanottoon ja kuntapaikkoihin."),
-    12: (
-        "Katsaus maahanmuuton ja kotouttamisen ajankohtaisiin asioihin Lapissa",
-        "MAKO-verkoston kokouksen alustus.",
-    ),
-    13: (
-        "Ajankohtaiskatsaus Lapin maahanmuutto- ja kotouttamisasioihin",
-        "Elinvoimakeskuksen katsaus verkostolle.",
-    ),
-    14: (
-        "Vieraskielinen ja venäjänkielinen väestö Eksoten alueen kunnissa",
-        "Väestötietoja ja palvelutarpeita.",
-    ),
-    15: (
-        "Kunnan rooli alkuvaiheen kotouttamisessa",
-        "Johtava sosiaalityöntekijä kertoo kunnan maahanmuuttajapalveluista.",
-    ),
-    16: (
-        "Pakolaisten kuntiin sijoittaminen Satakunnassa",
-        "Kuntapaikkojen sopiminen ja kuntakorvaukset.",
-    ),
-    17: (
-        "Kotoutuja kunnassa – mitä teen, minne ohjaan, mistä tietoa?",
-        "Opas työntekijöille asiakkaan ohjaamiseen.",
-    ),
-    18: ("Maahanmuuttopalvelut – selkoesite", "Selkokielinen esite palveluista."),
-    19: ("Kouvolan kaupungin maahanmuuttopalvelut", "Palvelut ja yhteystiedot."),
-    20: (
-        "Ajankohtaista pakolaisten kuntaanohjaamisessa",
-        "Työ- ja elinkeinoministeriön katsaus kuntamarkkinoilla.",
-    ),
-    21: (
-        "Turvapaikanhakijoiden määrän kasvu, vastaanottokeskukset ja kuntapaikat",
-        "Pohjanmaan tilanne; lähteinä ELY-keskus ja Maahanmuuttovirasto.",
-    ),
-    22: (
-        "Turvapaikanhakijamäärät ja vastaanottokeskustilanne",
-        "Maahanmuuttoasian toimikunnan katsaus.",
-    ),
-    23: ("Itä-Suomen maahanmuuttostrategia 2017", "Strategian tavoitteet ja toimenpiteet."),
-    24: ("Satakunnan maahanmuuttostrategia", "Maakunnan yhteinen strategia."),
-    25: ("Osaavaa työvoimaa maahanmuuttajista", "Rekrytointi ja työllistyminen."),
-    26: ("POINTTI – maahanmuuttajat työvoimaksi Etelä-Savossa", "Hankkeen tulokset."),
-    27: (
-        "Kotoutumisen tukena. Vinkkejä Punaisen Ristin osastoille alkuvaiheen kotoutumisen tueksi",
-        "Vapaaehtoisten toimintaa osastoissa.",
-    ),
-    28: ("Autettavasta auttajaksi Punaisessa Ristissä", "Maahanmuuttajat vapaaehtoisina."),
-    29: (
-        "Valtion kotouttamisohjelma. Kotouttamisen kumppanuusohjelma",
-        "Ohjelman painopisteet.",
-    ),
-    30: ("Kotouttamisohjelman seurantatiedot", "Seurannan mittarit ja tulokset."),
-    31: (
-        "Aloite seudullisen kotouttamisohjelman kustannusseurannasta",
-        "Valtuutettujen aloite kaupunginvaltuustossa.",
-    ),
-    32: ("Valtion I kotouttamisohjelma", "Ensimmäinen valtakunnallinen ohjelma."),
-    33: (
-        "Kotouttamisen ABC. Nuorten maahanmuuttajien kotoutumisen tukena",
-        "Kokemukset ja hyvät käytänteet.",
-    ),
-    34: (
-        "TRUST-hankkeen havaintoja yksin tulleiden nuorten kokemuksista",
-        "Tampereen yliopiston tutkimus.",
-    ),
-    35: (
-        "Lapset, nuoret ja perheet – visio korjaavasta tukevaan",
-        "Keski-Suomen sote-hanke.",
-    ),
-    36: (
-        "Alkuvaiheen kotoutumisen tukeminen kolmannen sektorin ja viranomaisten yhteistyönä",
-        "Punaisen Ristin esitys kotoutumistarjottimesta.",
-    ),
-    37: (
-        "MINFO – maahanmuuttajien alkuvaiheen neuvonnan ja ohjauksen kehittäminen",
-        "Neuvontapisteiden yhteistyö.",
-    ),
-    38: ("Kotoutumisen järjestönäkökulmia", "Järjestöjen rooli kotoutumisessa."),
-    39: (
-        "Sosiaaliturvayhdistykset maakuntien järjestöyhteistyötä rakentamassa",
-        "Järjestöjen ja maakuntien kumppanuus.",
-    ),
-    40: ("Kotouttaminen terveydenhuollossa", "Terveyspalvelut ja tulkkaus."),
-    41: (
-        "Vapaaehtoistoiminnan tilannekatsaus",
-        "Vapaaehtoiset turvaa ja suojaa hakevien tukena.",
-    ),
-    42: ("Maahanmuutto Pirkanmaalla", "Kansalaisopiston yleisluento."),
-    43: ("Kouvolan kaupungin kirjastopalvelut", "Kirjaston kielikahvilat ja lukupiirit."),
-    44: ("Helvi Sipilä -seminaari", "Naisten asema ja yhdenvertaisuus."),
-    45: ("Energiaa huippuosaamisesta ja monikulttuurisuudesta", "Kaupungin elinvoimaohjelma."),
+# The judged set: queries a coordinator or a front-line worker would type, each with the titles
+# of the demo library's documents it must find (src/kotoverkko/library/demo_data, read at run
+# time). A document is relevant when the query's subject is what it is about, or a part of it
+# with a paragraph or a slide of its own; a passing mention is not enough. The judgements were
+# made by reading the documents, not from what either search returns.
+JUDGED_QUERIES: dict[str, dict[str, tuple[str, ...]]] = {
+    "fi": {
+        "kotoutumislain muutokset": (
+            "KOTOLAKI TULEE OLETKO VALMIS? Vanhempi hallitussihteeri Juha-Pekka Suomi",
+            "Uusi kotoutumislaki 1.1.2025",
+            "Kotoutumisen selonteko ja kotoutumislain uudistus",
+            "Uuden kotoutumislain toimeenpano",
+            "MAAKUNTAUUDISTUKSEN VAIKUTUKSIA LAKIIN KOTOUTUMISEN EDISTÄMISESTÄ. "
+            "Maahanmuuttojohtaja Sonja Hämäläinen Työllisyys- ja yrittäjyysosasto",
+        ),
+        "pakolaisten kuntaan sijoittaminen": (
+            "Pakolaisten kuntiin sijoittaminen Satakunnassa vuonna Marja Karvonen Satakunnan "
+            "elinkeino-, liikenneja ympäristökeskus",
+            "Ajankohtaista pakolaisten kuntaanohjaamisessa. Katja Vänskä-Rajala Työ- ja "
+            "elinkeinoministeriö Kuntamarkkinat",
+            "ELY-keskuksen rooli laajamittaisessa maahantulossa ja pakolaisten kuntiin "
+            "sijoittamisessa",
+            "OSKU- hanke Täsmäohjaus kuntiin siirtymisen tueksi",
+        ),
+        "maahanmuuttajalasten koulutus": (
+            "Maahanmuuttajalasten ja nuorten kotouttamispalveluiden kehittämishanke. Nuoret "
+            "Oulun kaupungin Maahanmuuttajapalveluissa",
+            "Tuumasta toimeen lasten kasvun tukemisen resurssit luovasti käyttöön hanke "
+            "Maahanmuuttajalapsen kotoutumissuunnitelma",
+        ),
+        "alkuvaiheen ohjaus ja neuvonta": (
+            "MINFO - Maahanmuuttajien alkuvaiheen neuvonnan ja ohjauksen kehittäminen",
+            "Kouvolan kaupungin maahanmuuttopalvelut",
+            "Kotona Suomessa-toimenpidekokonaisuuden tavoite",
+        ),
+        "Lapin maahanmuuttotilastot": (
+            "Lapin maahanmuuttotilastoja Anne-Mari Suopajärvi Lapin ELY-keskus",
+        ),
+        "turvapaikanhakijat vastaanottokeskuksissa": (
+            "Turvapaikanhakijamäärät ja vastaanottokeskustilanne Maahanmuuttoasian toimikunta",
+            "Turvapaikanhakijoiden määrän kasvu, vastaanottokeskukset ja kuntapaikat. Pohjanmaan "
+            "ELY-keskus (Lähteet ELY-keskus ja Maahanmuuttovirasto)",
+            "Maahanmuutto- ja pakolaistilanne Lapissa",
+        ),
+        "kotoutumiskoulutuksen jatkopolut": (
+            "Siirtymä kotoutumiskoulutuksesta ammatilliseen koulutukseen",
+            "Maahanmuuttajat Hämeessä Kotoutuminen ja koulutus",
+            "ELY-keskukset ja yhteistyö ammatillisen koulutuksen kanssa",
+            "Aikuisten maahanmuuttajien kotoutumiskoulutuksen näkymiä",
+            "Ohjauksen polku: alkukartoituksesta koulutukseen",
+        ),
+        "Punaisen Ristin vapaaehtoiset": (
+            "Kotoutumisen tukena. Vinkkejä Punaisen Ristin osastoille alkuvaiheen kotoutumisen "
+            "tueksi",
+            "Autettavasta auttajaksi Punaisessa Ristissä",
+            "Maahanmuuttajan kohtaaminen TURVAA JA SUOJAA",
+            "Vapaaehtoistoiminta antaa iloa!",
+        ),
+        "kirjastot ja kielikahvilat": ("Monikulttuurista kirjastoa etsimässä -hanke",),
+        "maahanmuuttajanuoret": (
+            "Kotouttamisen ABC. Nuorten maahanmuuttajien kotoutumisen tukena Emine Ehrström "
+            "kokemukset ja hyvät käytänteet Aluekoordinaattori",
+            "Miina Pyylehto, Mosaiikki-projekti",
+            "Monikulttuurista osaamista Ohjaamoihin -projekti",
+            "Maahanmuuttajalasten ja nuorten kotouttamispalveluiden kehittämishanke. Nuoret "
+            "Oulun kaupungin Maahanmuuttajapalveluissa",
+            "TRUST-hankkeen havaintoja yksin tulleiden nuorten kokemuksista ja muistoista "
+            "TRUST-koulutukset Anna-Kaisa Kuusisto, Tampereen yliopisto",
+        ),
+        "yksin tulleet alaikäiset": (
+            "TRUST-hankkeen havaintoja yksin tulleiden nuorten kokemuksista ja muistoista "
+            "TRUST-koulutukset Anna-Kaisa Kuusisto, Tampereen yliopisto",
+            "TRUST hankeen OHRY II",
+            "Maahanmuuttajalasten ja nuorten kotouttamispalveluiden kehittämishanke. Nuoret "
+            "Oulun kaupungin Maahanmuuttajapalveluissa",
+        ),
+        "kotouttamisohjelman seuranta": (
+            "Kotouttamisohjelman seurantatiedot. Teemu Haapalehto Maahanmuuttoasioiden päällikkö",
+            "Valtuutettu Mika Koiviston ym. valtuutettujen aloite seudullisen "
+            "kotouttamisohjelman kustannusseurannasta",
+            "Ajankohtaista Päijät-Hämeen maahanmuuttoohjelman",
+            "Monikulttuurisuusohjelman arviointi Tiedonantotilaisuus kaupunginvaltuustolle "
+            "Pirkko Melville (ja Elina Hienola)",
+        ),
+        "kolmas sektori ja kotoutuminen": (
+            "Alkuvaiheen kotoutumisen tukeminen kolmannen sektorin ja viranomaisten yhteistyönä",
+            "Kotoutumisen järjestönäkökulmia",
+            "Maahanmuuton haasteet ja kolmas sektori",
+            "Kumppanuushanke Verso",
+            "Järjestöjen kotouttava työ Lapissa",
+        ),
+        "kotoutumistarjotin": (
+            "Alkuvaiheen kotoutumisen tukeminen kolmannen sektorin ja viranomaisten yhteistyönä",
+            "Järjestöjen kotouttava työ Lapissa",
+        ),
+        "terveydenhuolto ja tulkkaus": ("Kotouttaminen terveydenhuollossa",),
+        "maahanmuuttajien työllistyminen": (
+            "Osaavaa työvoimaa maahanmuuttajista",
+            "Pohjois-Karjalan kotoutumisen toimintamalli. Työ kotouttaa MEIJÄN ekosysteemi. "
+            "Mia Sevonius-Male maahanmuuttoasiantuntija",
+            "POINTTI - maahanmuuttajat työvoimaksi Etelä-Savossa",
+        ),
+        "Lapin kotouttamisen ajankohtaiskatsaus": (
+            "Kotouttamisen ajankohtaiskatsaus Anne-Mari Suopajärvi/Lapin ELY-keskus. Rovaniemen "
+            "MAKO-verkoston kokous",
+            "Ajankohtaiskatsaus Lapin maahanmuutto- ja kotouttamisasioihin",
+            "Katsaus maahanmuuton ja kotouttamisen ajankohtaisiin asioihin Lapissa",
+        ),
+        "MAKO-verkostot Lapissa": (
+            "Maahanmuutto- ja kotouttamistyön (MAKO) verkoston tausta",
+            "Alueellisten MAKO-verkostojen toimintasuunnitelmat 2017",
+            "Sanna Hiltunen, Itä-Lapin MAKO-verkosto , Kemijärvi",
+        ),
+        "maakunnan maahanmuuttostrategia": (
+            "Itä-Suomen maahanmuuttostrategia 2017",
+            "SATAKUNNAN MAAHANMUUTTOSTRATEGIA",
+        ),
+        "pakolaisten vastaanotto kunnassa": (
+            "Maahanmuuttajien kotoutumisen edistäminen. Pakolaiskoordinaattori Anja Sarasoja "
+            "Ohjaaja Guure Huubow",
+            "Maahanmuuttajapalvelut. Pakolaistaustaisten asiakkaiden vastaanotto ja palvelut "
+            "Elina Hienola",
+            "Kuntien välinen yhteistyö pakolaisten vastaanotossa. Maahanmuuttotyön koordinaattori "
+            "Nina Herd, Iisalmi",
+        ),
+        "kuntakorvaukset": (
+            "Kotouttamisen sopimukset ja kuntakorvaukset (Laki kotoutumisen edistämisestä "
+            "1386/2010) Keski-Suomen ELY-keskus, Sari Jokinen, 12.1.",
+        ),
+        "kotoutumiskoulutus ruotsiksi": (
+            "Språkbad och svenska som integrationsspråk",
+            "Nya modeller för integrationsutbildning",
+            "ELY-keskuksen aluetapaaminen Porvoossa",
+        ),
+        "maahanmuuttajaperheiden tukeminen": (
+            "Juuret ja Siivet Kainuussa",
+            "Pirkanmaan LAPE Pippuri KOHTAAMISPAIKKATOIMINNAN KEHITTÄMINEN ERI ASIAKASRYHMIEN "
+            "TARPEET HUOMIOIDEN OHJELMA:",
+            "Keski-Suomen SOTE hanke LAPSET, NUORET JA PERHEET VISIO KORJAAVASTA TUKEVAAN, "
+            "YKSILÖSTÄ VERKOSTOON",
+        ),
+        "turvallisuusneuvonta": ("Maahanmuuttajien turvallisuuden edistäminen",),
+        "Ukrainasta paenneet": (
+            "ELY-keskuksen rooli laajamittaisessa maahantulossa ja pakolaisten kuntiin "
+            "sijoittamisessa",
+            "Järjestöjen kotouttava työ Lapissa",
+        ),
+    },
+    "sv": {
+        "förläggningar för asylsökande": (
+            "Turvapaikanhakijoiden määrän kasvu, vastaanottokeskukset ja kuntapaikat. Pohjanmaan "
+            "ELY-keskus (Lähteet ELY-keskus ja Maahanmuuttovirasto)",
+        ),
+        "integrationsutbildning på svenska": (
+            "Språkbad och svenska som integrationsspråk",
+            "Nya modeller för integrationsutbildning",
+        ),
+        "frivilliga i Röda Korset": ("Vapaaehtoistoiminta antaa iloa!",),
+        "invandrarkvinnors delaktighet": ("Helvi Sipilä seminaari",),
+        "kommunens roll i integrationen": ("Maahanmuuttajasta kuntalaiseksi",),
+    },
 }
-JUDGED_QUERIES = {
-    "kotoutumislaki": [1, 2, 3, 4],
-    "laki": [1, 2, 3, 4],
-    "koulutus": [5, 6, 7],
-    "kotoutumiskoulutus": [5],
-    "lapsi": [8, 9, 35],
-    "Lappi": [10, 11, 12, 13],
-    "kunta": [14, 15, 16, 17],
-    "maahanmuuttopalvelut": [18, 19],
-    "pakolainen": [11, 16, 20],
-    "vastaanottokeskus": [21, 22],
-    "turvapaikanhakija": [21, 22],
-    "strategia": [23, 24],
-    "työvoima": [25, 26],
-    "Punainen Risti": [27, 28],
-    "kotouttamisohjelma": [29, 30, 31, 32],
-    "nuoret": [8, 33, 34, 35],
-    "alkuvaihe": [15, 27, 36, 37],
-    "järjestö": [38, 39],
-    "terveydenhuolto": [40],
-    "vapaaehtoinen": [27, 28, 41],
-    "kotoutumistarjotin": [36],
-    "neuvonta": [37],
-    "ohjelma": [29, 30, 31, 32, 45],
-    "kielikahvila": [43],
-    "tilasto": [10],
-    "seminaari": [44],
-}
+# PostgreSQL's built-in configuration for the language of a judged query.
+POSTGRES_CONFIGURATIONS = {"fi": "finnish", "sv": "swedish"}
+MIN_RELEVANT, MAX_RELEVANT = 1, 6
 
 
 def step(message: str) -> None:
@@ -379,6 +394,97 @@ def _documents(count: int):
         title_words.append(rng.choice(rng.choice(places)))
         title = " ".join(title_words)
         yield object_id, title[:1].upper() + title[1:], " ".join(sentences)
+
+
+# The judged collection: the demo library -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LibraryDocument:
+    """One document of the demo library as the benchmark indexes it. `key` is the title the
+    data files give it and the judgements name it by; `titles` holds its title in each
+    language the data has (a Swedish document has a Finnish title too, as in the library)."""
+
+    key: str
+    language: str
+    year: int
+    body: str
+    titles: dict[str, str]
+
+    @property
+    def title(self) -> str:
+        return self.titles.get(self.language, self.key)
+
+    @property
+    def other_titles(self) -> dict[str, str]:
+        return {language: t for language, t in self.titles.items() if t != self.title}
+
+
+def _demo_data(name: str):
+    with (DEMO_DATA / name).open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def demo_library() -> list[LibraryDocument]:
+    """Every document of the demo library's data files, read now: the documents of the similar
+    list (whose `title` is the Finnish one), the meeting materials (their pages' text; `title`
+    in the material's language) and the seed presentation (its slides)."""
+    library = [
+        LibraryDocument(
+            key=row["title"],
+            language=row["language"],
+            year=int(row["date"][:4]),
+            body=f"{row['description']}\n\n{row['text']}",
+            titles={"fi": row["title"]} | ({"sv": row["title_sv"]} if "title_sv" in row else {}),
+        )
+        for row in _demo_data("documents.json")
+    ]
+    for row in _demo_data("materials.json"):
+        pages_text = "\n\n".join("\n".join(page) for page in row["pages"])
+        library.append(
+            LibraryDocument(
+                key=row["title"],
+                language=row["language"],
+                year=row["event"]["year"],
+                body=f"{row['description']}\n\n{pages_text}",
+                titles={row["language"]: row["title"]}
+                | ({"fi": row["title_fi"]} if "title_fi" in row else {}),
+            )
+        )
+    seed = _demo_data("presentation.json")
+    library.append(
+        LibraryDocument(
+            key=seed["title"],
+            language=seed["language"],
+            year=int(seed["date"][:4]),
+            body=seed["description"] + "\n\n" + "\n\n".join(seed["slides"]),
+            titles={seed["language"]: seed["title"]},
+        )
+    )
+    return library
+
+
+def judged_check(library: list[LibraryDocument]) -> None:
+    """Refuse to measure when the judgements no longer fit the data: a judged title that is
+    not in the library, two documents with one title, a query with too few or too many."""
+    titles = Counter(document.key for document in library)
+    problems = [f"two documents are titled {title!r}" for title, n in titles.items() if n > 1]
+    for language, queries in JUDGED_QUERIES.items():
+        if language not in POSTGRES_CONFIGURATIONS:
+            problems.append(f"no PostgreSQL configuration for the language {language!r}")
+        for query, relevant in queries.items():
+            if not MIN_RELEVANT <= len(set(relevant)) <= MAX_RELEVANT:
+                problems.append(f"{query!r} has {len(set(relevant))} relevant documents")
+            problems.extend(
+                f"{query!r}: no document titled {title!r}"
+                for title in relevant
+                if not titles[title]
+            )
+    if problems:
+        raise BenchmarkBroke(
+            f"the judged query set does not fit the demo library in {DEMO_DATA}:\n  "
+            + "\n  ".join(problems)
+        )
 
 
 # The child process: generate, index and measure in one database ------------------------------
@@ -453,31 +559,64 @@ def _latency(queries: list[str], rounds: int, filters=None) -> dict:
     }
 
 
-def _recall() -> dict:
-    """recall@10 of the judged queries for Kotoverkko's search and, on PostgreSQL, for
-    to_tsvector('finnish', …) with plainto_tsquery over the same titles and texts."""
+def _judged_entries(library: list[LibraryDocument]):
+    from kotoverkko.search.index import EntryData
+
+    for object_id, document in enumerate(library, start=1):
+        yield EntryData(
+            type=JUDGED_TYPE,
+            object_id=object_id,
+            title=document.title,
+            body=document.body,
+            language=document.language,
+            url=f"/fi/bench/judged/{object_id}/",
+            year=document.year,
+            titles_by_language=document.other_titles,
+        )
+
+
+def _recall(library: list[LibraryDocument]) -> dict:
+    """recall@10 of the judged queries for Kotoverkko's search (as the search page asks, in no
+    particular language) and, on PostgreSQL, for to_tsvector/plainto_tsquery with the built-in
+    configuration of the query's language over the same titles and texts; with the relevant
+    documents each left out of its first ten, and where it ranked them."""
     from django.db import connection
 
-    from kotoverkko.search.selectors import SearchFilters, search
+    from kotoverkko.search.selectors import MAX_PER_PAGE, SearchFilters, search
 
+    titles = {object_id: document.key for object_id, document in enumerate(library, start=1)}
     ours: dict[str, float] = {}
+    missed: dict[str, list[tuple[str, int | None]]] = {}
     theirs: dict[str, float] = {}
-    for query, relevant in JUDGED_QUERIES.items():
-        results = search(query, user=None, filters=SearchFilters(type=JUDGED_TYPE), per_page=10)
-        found = {hit.id for hit in results.hits}
-        ours[query] = len(found & set(relevant)) / len(relevant)
-        if connection.vendor == "postgresql":
+    for language, queries in JUDGED_QUERIES.items():
+        configuration = POSTGRES_CONFIGURATIONS[language]
+        for query, relevant in queries.items():
+            relevant_titles = set(relevant)
+            # One page of all the results (the first ten are the same as on a page of ten),
+            # so that a miss shows whether it was found further down or not at all.
+            results = search(
+                query, user=None, filters=SearchFilters(type=JUDGED_TYPE), per_page=MAX_PER_PAGE
+            )
+            ranks = {titles[hit.id]: rank for rank, hit in enumerate(results.hits, start=1)}
+            found = {title for title, rank in ranks.items() if rank <= 10}
+            ours[query] = len(found & relevant_titles) / len(relevant_titles)
+            missed[query] = [(title, ranks.get(title)) for title in relevant if title not in found]
+            if connection.vendor != "postgresql":
+                continue
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT object_id FROM search_entry, plainto_tsquery('finnish', %s) q "
-                    "WHERE type = %s AND to_tsvector('finnish', title || ' ' || text) @@ q "
-                    "ORDER BY ts_rank_cd(to_tsvector('finnish', title || ' ' || text), q) DESC, "
-                    "object_id LIMIT 10",
-                    (query, JUDGED_TYPE),
+                    "WITH document AS (SELECT object_id, to_tsvector(%(configuration)s::regconfig, "
+                    "concat_ws(' ', title, titles->>'fi', titles->>'sv', titles->>'en', text)) "
+                    "AS vector FROM search_entry WHERE type = %(type)s) "
+                    "SELECT object_id FROM document, "
+                    "plainto_tsquery(%(configuration)s::regconfig, %(query)s) AS query "
+                    "WHERE vector @@ query ORDER BY ts_rank_cd(vector, query) DESC, object_id "
+                    "LIMIT 10",
+                    {"configuration": configuration, "type": JUDGED_TYPE, "query": query},
                 )
-                found = {row[0] for row in cursor.fetchall()}
-            theirs[query] = len(found & set(relevant)) / len(relevant)
-    return {"ours": ours, "finnish": theirs or None}
+                found = {titles[row[0]] for row in cursor.fetchall()}
+            theirs[query] = len(found & relevant_titles) / len(relevant_titles)
+    return {"ours": ours, "missed": missed, "postgres": theirs or None}
 
 
 def _similar_time(count: int) -> dict:
@@ -527,15 +666,13 @@ def child(args) -> None:
     for object_id, title, body in _documents(200):
         index_entry_save(**asdict(_entry_data(args.documents + object_id, title, body, DOC_TYPE)))
     result["single_ms"] = (time.perf_counter() - started) * 1000 / 200
-    index_entries_replace(
-        JUDGED_TYPE,
-        (_entry_data(i, t, b, JUDGED_TYPE) for i, (t, b) in JUDGED_DOCUMENTS.items()),
-        similar=False,
-    )
+    library = demo_library()
+    index_entries_replace(JUDGED_TYPE, _judged_entries(library), similar=False)
+    result["judged_documents"] = len(library)
     result["rare"] = _latency(RARE_QUERIES, args.rounds)
     result["common"] = _latency(COMMON_QUERIES, args.rounds)
     result["mixed"] = _latency(MIXED_QUERIES, args.rounds)
-    result["recall"] = _recall()
+    result["recall"] = _recall(library)
     if args.similar:
         result["similar"] = _similar_time(args.similar)
     print(json.dumps(result))
@@ -560,6 +697,9 @@ def _run_child(env: dict[str, str], options) -> dict:
 
 
 def run(options, data_dir: Path, servers: list) -> None:
+    library = demo_library()
+    judged_check(library)
+    step(f"judged set: {_judged_count()} queries over {len(library)} demo library documents")
     figures = []
     databases = [("SQLite", None)]
     if options.database_url:
@@ -605,27 +745,77 @@ def report(options, figures: list[tuple[str, dict]]) -> None:
                 f"{similar['similar_s']:.1f} s ({similar['pairs']:,} pairs stored)"
             )
     print()
-    recall_rows = [(label, r["recall"]) for label, r in figures]
-    queries = list(JUDGED_QUERIES)
-    header = f"{'judged query':<22}" + "".join(f"{label:>12}" for label, _r in recall_rows)
-    finnish = next((r["finnish"] for _label, r in recall_rows if r["finnish"]), None)
-    if finnish:
-        header += f"{'PG finnish':>12}"
-    print(f"recall@10 over {len(JUDGED_DOCUMENTS)} demo-like documents:")
-    print(header)
-    for query in queries:
-        line = f"{query:<22}" + "".join(f"{r['ours'][query]:>12.2f}" for _label, r in recall_rows)
-        if finnish:
-            line += f"{finnish[query]:>12.2f}"
-        print(line)
-    mean = f"{'mean':<22}" + "".join(
-        f"{statistics.mean(r['ours'].values()):>12.2f}" for _label, r in recall_rows
+    _report_recall(figures)
+
+
+def _judged_count() -> int:
+    return sum(len(queries) for queries in JUDGED_QUERIES.values())
+
+
+def _shortened(title: str, width: int = 60) -> str:
+    return title if len(title) <= width else title[: width - 1] + "…"
+
+
+def _report_recall(figures: list[tuple[str, dict]]) -> None:
+    rows = [(label, result["recall"]) for label, result in figures]
+    postgres = next((r["postgres"] for _label, r in rows if r["postgres"]), None)
+    width = max(len(query) for queries in JUDGED_QUERIES.values() for query in queries) + 2
+    columns = [label for label, _r in rows] + (["PG built-in"] if postgres else [])
+    languages = {"fi": "Finnish", "sv": "Swedish"}
+    counts = ", ".join(
+        f"{len(queries)} {languages.get(language, language)}"
+        for language, queries in JUDGED_QUERIES.items()
     )
-    if finnish:
-        mean += f"{statistics.mean(finnish.values()):>12.2f}"
-    else:
-        mean += "   (PostgreSQL's finnish configuration: needs --database-url)"
+    print(
+        f"recall@10 over the demo library ({figures[0][1]['judged_documents']} documents), "
+        f"{counts} queries; Kotoverkko's search on each database"
+        + (
+            ", and PostgreSQL's built-in configuration of the query's language:"
+            if postgres
+            else ":"
+        )
+    )
+    print(f"{'judged query':<{width}}{'relevant':>9}" + "".join(f"{c:>13}" for c in columns))
+
+    def line(name: str, queries: list[str], relevant: str = "") -> str:
+        text = f"{name:<{width}}{relevant:>9}"
+        text += "".join(
+            f"{statistics.mean(r['ours'][q] for q in queries):>13.2f}" for _l, r in rows
+        )
+        if postgres:
+            text += f"{statistics.mean(postgres[q] for q in queries):>13.2f}"
+        return text
+
+    for queries in JUDGED_QUERIES.values():
+        for query, relevant in queries.items():
+            print(line(query, [query], str(len(set(relevant)))))
+    for language, queries in JUDGED_QUERIES.items():
+        name = f"mean, {languages.get(language, language)}"
+        if postgres:
+            name += f" (PG {POSTGRES_CONFIGURATIONS[language]})"
+        print(line(name, list(queries)))
+    everything = [query for queries in JUDGED_QUERIES.values() for query in queries]
+    mean = line("mean", everything)
+    if not postgres:
+        mean += "   (PostgreSQL's built-in configurations: needs --database-url)"
     print(mean)
+    shown = None
+    for label, recall in rows:
+        missed = {query: titles for query, titles in recall["missed"].items() if titles}
+        if missed == shown:
+            continue
+        shown = missed
+        print(f"\nRelevant documents not in Kotoverkko's first ten ({label}):")
+        for query, titles in missed.items():
+            print(
+                f"  {query}: "
+                + "; ".join(
+                    f"{_shortened(title)} ({f'ranked {rank}' if rank else 'not matched'})"
+                    for title, rank in titles
+                )
+            )
+        if not missed:
+            print("  none")
 
 
 def parse_args(argv: list[str]):
