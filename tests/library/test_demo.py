@@ -53,6 +53,7 @@ def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
                 mock.patch("kotoverkko.network.demo.events_demo_load", return_value={}),
                 mock.patch("kotoverkko.network.demo.newsletter_demo_load", return_value={}),
                 mock.patch("kotoverkko.network.demo.library_demo_load", return_value={}),
+                mock.patch("kotoverkko.network.demo.tray_demo_load", return_value={}),
             ):
                 demo_load()
             events_demo_load(today=TODAY)

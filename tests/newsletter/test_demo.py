@@ -45,6 +45,7 @@ def loaded(django_db_setup, django_db_blocker):
             with (
                 mock.patch("kotoverkko.network.demo.events_demo_load", return_value={}),
                 mock.patch("kotoverkko.network.demo.library_demo_load", return_value={}),
+                mock.patch("kotoverkko.network.demo.tray_demo_load", return_value={}),
                 mock.patch(
                     "kotoverkko.network.demo.newsletter_demo_load", return_value={}, create=True
                 ),

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("kotoverkko.newsletter.api_urls")),
     path("", include("kotoverkko.search.api_urls")),
     path("", include("kotoverkko.library.api_urls")),
+    path("", include("kotoverkko.tray.api_urls")),
 ]

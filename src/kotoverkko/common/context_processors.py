@@ -18,6 +18,7 @@ def _main_links(language: str) -> dict[str, str]:
             "calendar": reverse("events:calendar"),
             "search": reverse("search:search"),
             "library": reverse("library:document_list"),
+            "tray": reverse("tray:offering_list"),
             "dashboard": reverse("network:dashboard"),
             "login": reverse("accounts:login"),
             "logout": reverse("accounts:logout"),

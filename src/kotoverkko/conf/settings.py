@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "kotoverkko.newsletter",
     "kotoverkko.search",
     "kotoverkko.library",
+    "kotoverkko.tray",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("lists/", include("kotoverkko.mailing.urls_lists")),
     path("search/", include("kotoverkko.search.urls")),
     path("library/", include("kotoverkko.library.urls")),
+    path("tray/", include("kotoverkko.tray.urls")),
     path("", include("kotoverkko.newsletter.urls")),
     path("", include("kotoverkko.events.urls")),
     path("", include("kotoverkko.network.urls")),

@@ -22,6 +22,7 @@ from kotoverkko.codelists.models import Municipality
 from kotoverkko.events.demo import events_demo_load
 from kotoverkko.library.demo import library_demo_load
 from kotoverkko.newsletter.demo import newsletter_demo_load
+from kotoverkko.tray.demo import tray_demo_load
 
 from .models import JoinRequest, Membership, Network, Organisation, Person
 from .services import (
@@ -2077,6 +2078,9 @@ def demo_load() -> DemoSummary:
             summary.created[name] = summary.created.get(name, 0) + count
         # Their library: documents, and the materials of past meetings (library/demo.py).
         for name, count in library_demo_load().items():
+            summary.created[name] = summary.created.get(name, 0) + count
+        # Their offering tray: offerings, wishes, workshops, expectations (tray/demo.py).
+        for name, count in tray_demo_load().items():
             summary.created[name] = summary.created.get(name, 0) + count
     return summary
 

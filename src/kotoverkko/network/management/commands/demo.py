@@ -33,6 +33,13 @@ LABELS = {
     "left every list": gettext_lazy("left every list"),
     "suppressed after bounces": gettext_lazy("suppressed after bounces"),
     "documents": gettext_lazy("library documents"),
+    "offerings": gettext_lazy("tray offerings"),
+    "wishes": gettext_lazy("tray wishes"),
+    "wish answers": gettext_lazy("answers to wishes"),
+    "workshops": gettext_lazy("Starttipaja workshops"),
+    "workshop invitations": gettext_lazy("workshop invitations"),
+    "follow-up actions": gettext_lazy("follow-up actions"),
+    "expectations": gettext_lazy("tray expectations"),
 }
 
 
