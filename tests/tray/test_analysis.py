@@ -304,7 +304,10 @@ def test_each_editor_is_reminded_once_with_a_link_for_each_stale_offering(stale_
     assert "Kielikahvila" in body
     assert "Ystävätoiminta" in body
     assert "Tuore" not in body
-    assert messages["editori@example.fi"].subject.startswith("Are the 2 offerings of Kemin SPR")
+    # In the editor's own language (Finnish).
+    assert messages["editori@example.fi"].subject == (
+        "Ovatko organisaation Kemin SPR 2 palvelua yhä ajan tasalla?"
+    )
     links = re.findall(r"http\S+/tray/analysis/confirm/(\S+)/", body)
     assert len(links) == 2
     assert "/sv/tray/analysis/confirm/" in messages["toinen.editori@example.fi"].body_text

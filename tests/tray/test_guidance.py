@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from kotoverkko.search.index import index_entries_replace, index_object_refresh
 from kotoverkko.search.models import Entry
+from kotoverkko.tray import guidance, services
 from kotoverkko.tray import search as tray_search
 from kotoverkko.tray.guidance import guidance_search, need_build, need_read
 from tests.api.test_schema import _as_json_schema
@@ -279,8 +280,26 @@ def test_without_a_municipality_the_words_find_offerings_anywhere():
     assert [r.offering for r in found.results] == [cafe]
 
 
+def test_a_changed_offering_is_found_by_its_new_words_at_once(
+    django_capture_on_commit_callbacks,
+):
+    # given a search that keeps Kemi's candidates
+    cafe = offering("Kielikahvila")
+    assert titles(search("kahvila Kemissä")) == ["Kielikahvila"]
+
+    # when the offering's organisation renames it
+    with django_capture_on_commit_callbacks(execute=True):
+        services.offering_update(actor=None, offering=cafe, data={"title_fi": "Lukupiiri"})
+
+    # then
+    assert titles(search("lukupiiri Kemissä")) == ["Lukupiiri"]
+    assert titles(search("kahvila Kemissä")) == []
+
+
 def test_the_number_of_queries_does_not_grow_with_the_offerings():
     def count() -> int:
+        # Each municipality's candidates are kept between searches: measure a first search.
+        guidance.known_candidates_forget()
         with CaptureQueriesContext(connection) as queries:
             found = search("arabiankielinen äiti Kemissä kielikahvila iltaisin")
             for result in found.results:

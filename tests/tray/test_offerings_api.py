@@ -154,7 +154,10 @@ def test_an_editor_adds_an_offering(editor, organisation, components):
 
 def test_an_offering_without_a_place_is_a_400_with_the_message(editor, organisation):
     response = token_client(editor).post(
-        OFFERINGS, new_offering(organisation, municipalities=[]), format="json"
+        OFFERINGS,
+        new_offering(organisation, municipalities=[]),
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     assert response.status_code == 400

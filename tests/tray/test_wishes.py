@@ -238,6 +238,7 @@ def test_an_organisation_cannot_answer_its_own_wish(client, wish, other_editor):
         f"{API}{wish.pk}/responses/",
         {"organisation": wish.organisation_id, "kind": "can"},
         format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     # then

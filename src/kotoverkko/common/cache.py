@@ -12,6 +12,7 @@ that takes effect at once everywhere, with the per-process default within PAGE_C
 """
 
 import hashlib
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -30,11 +31,18 @@ STORED_HEADERS = (
 )
 
 
+def _first_version() -> int:
+    """A version never used before: after the cache is emptied (a restart of its server),
+    values kept elsewhere under an old version must not match again."""
+    return time.time_ns() // 1000
+
+
 def public_pages_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, None)
-        version = cache.get(VERSION_KEY, 1)
+        first = _first_version()
+        cache.add(VERSION_KEY, first, None)
+        version = cache.get(VERSION_KEY, first)
     return version
 
 
@@ -52,7 +60,7 @@ def public_pages_changed() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+        cache.set(VERSION_KEY, _first_version(), None)
 
 
 def _key(request) -> str:

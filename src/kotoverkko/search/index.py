@@ -81,6 +81,7 @@ class Source:
     entry_for: Callable[[int], EntryData | None] | None = None
     similar: bool = False
     count: Callable[[], int] | None = None
+    refreshed: Callable[[int | None], None] | None = None
 
 
 _sources: dict[str, Source] = {}
@@ -94,15 +95,17 @@ def register_source(
     entry_for: Callable[[int], EntryData | None] | None = None,
     similar: bool = False,
     count: Callable[[], int] | None = None,
+    refreshed: Callable[[int | None], None] | None = None,
 ) -> None:
     """Register (or replace) a kind of content, so that reindex can rebuild its entries.
 
     `entries` yields every entry of the kind; `entry_for` gives one object's entry (None when
     it is gone or not to be searched), which keeps the index current object by object;
     `similar` gives the kind's entries similar entries; `count` tells the progress bar how
-    many entries to expect.
+    many entries to expect; `refreshed` is told, after the commit, that an object's entry
+    (or, with None, every entry of the kind) was rebuilt, for caches kept over the entries.
     """
-    _sources[type] = Source(type, label, entries, entry_for, similar, count)
+    _sources[type] = Source(type, label, entries, entry_for, similar, count, refreshed)
 
 
 def unregister_source(type: str) -> None:
@@ -333,9 +336,11 @@ def index_object_refresh(type: str, object_id: int) -> bool:
     data = source.entry_for(object_id)
     if data is None:
         index_entry_delete(type, object_id)
-        return False
-    index_entry_save(**_data_kwargs(data))
-    return True
+    else:
+        index_entry_save(**_data_kwargs(data))
+    if source.refreshed is not None:
+        transaction.on_commit(lambda: source.refreshed(object_id), robust=True)
+    return data is not None
 
 
 def _data_kwargs(data: EntryData) -> dict[str, Any]:
@@ -416,4 +421,7 @@ def index_entries_replace(
 
 
 def index_source_rebuild(source: Source, *, progress=None, similar: bool = True) -> int:
-    return index_entries_replace(source.type, source.entries(), progress=progress, similar=similar)
+    count = index_entries_replace(source.type, source.entries(), progress=progress, similar=similar)
+    if source.refreshed is not None:
+        transaction.on_commit(lambda: source.refreshed(None), robust=True)
+    return count

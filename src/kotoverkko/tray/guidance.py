@@ -15,6 +15,8 @@ municipality, the words find their candidates through the search index.
 """
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -24,6 +26,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from kotoverkko.codelists.models import Municipality, Region
+from kotoverkko.common.cache import public_pages_version
 from kotoverkko.search.analyser import AnalysedQuery, QueryWord, analyse, analyse_query, words
 from kotoverkko.search.backends import Where, backend
 from kotoverkko.search.models import Entry
@@ -593,13 +596,115 @@ def _has(codes: str | list[str] | None, code: str) -> bool:
     return code in codes
 
 
-def _candidates(queryset: QuerySet, place: str, need: Need) -> list[_Candidate]:
-    """The candidates' languages, stages, times and confirmation date, whether each is in the
-    municipality itself, and, when the need has words, which of their terms each holds in
-    its title and body (read from its search entry in the same query)."""
-    fields = list(VALUES)
+@dataclass(frozen=True)
+class _Known:
+    """What ranking needs of one offering, kept between requests (see _known_candidates)."""
+
+    pk: int
+    place: str
+    languages: str | list[str]
+    stages: str | list[str]
+    times: str | list[str]
+    confirmed_on: str
+    groups: frozenset[str]
+    title_terms: frozenset[str] | None
+    body_terms: frozenset[str] | None
+
+
+# Each municipality's candidates (its own and its region's offerings, or the nearby ones), kept
+# per process until public content changes (offerings and their search entries bump the
+# version): a front-line worker's searches come back to the same municipalities all day.
+KNOWN_MUNICIPALITIES = 64
+_known: "OrderedDict[tuple, list[_Known]]" = OrderedDict()
+_known_lock = threading.Lock()
+
+
+def _known_read(queryset: QuerySet, place: str) -> list[_Known]:
+    """The candidates with their groups and analysed terms, in two queries."""
+    fields = [*VALUES, "entry_title", "entry_body"]
     if place == "municipality":
         fields.append("here")
+    entry = Entry.objects.filter(type=OFFERING, object_id=OuterRef("pk"))
+    queryset = queryset.annotate(
+        entry_title=Subquery(entry.values("title_terms")[:1]),
+        entry_body=Subquery(entry.values("body_terms")[:1]),
+    )
+    rows = _fetched(queryset, *fields)
+    groups: dict[int, set[str]] = {}
+    if rows:
+        chosen = _through("groups").objects.filter(offering_id__in=queryset.values("pk"))
+        for offering_id, code in _fetched(chosen, "offering_id", "clientgroup__code"):
+            groups.setdefault(offering_id, set()).add(code)
+    known = []
+    for row in rows:
+        pk, languages, stages, times, confirmed_on, title, body = row[:7]
+        where = place
+        if place == "municipality" and not row[7]:
+            where = "region"
+        known.append(
+            _Known(
+                pk,
+                where,
+                languages,
+                stages,
+                times,
+                str(confirmed_on),
+                frozenset(groups.get(pk, ())),
+                None if title is None else frozenset(title.split()),
+                None if title is None else frozenset((body or "").split()),
+            )
+        )
+    return known
+
+
+def _known_candidates(municipality: Municipality, place: str) -> list[_Known]:
+    key = (public_pages_version(), municipality.pk, place)
+    with _known_lock:
+        found = _known.get(key)
+        if found is not None:
+            _known.move_to_end(key)
+            return found
+    if place == "municipality":
+        found = _known_read(_municipality_queryset(municipality), place)
+    else:
+        found = _known_read(_nearby_queryset(municipality), place)
+    with _known_lock:
+        _known[key] = found
+        while len(_known) > KNOWN_MUNICIPALITIES:
+            _known.popitem(last=False)
+    return found
+
+
+def known_candidates_forget() -> None:
+    with _known_lock:
+        _known.clear()
+
+
+def _from_known(known: list[_Known], need: Need) -> list[_Candidate]:
+    candidates = []
+    terms = need.query.terms if need.query else frozenset()
+    for item in known:
+        candidate = _Candidate(
+            item.pk,
+            item.place,
+            item.languages,
+            item.stages,
+            item.times,
+            item.confirmed_on,
+            set(item.groups),
+        )
+        if need.query and item.title_terms is not None:
+            candidate.title_terms = set(item.title_terms & terms)
+            candidate.body_terms = set(item.body_terms & terms)
+        candidates.append(candidate)
+    return candidates
+
+
+def _candidates(queryset: QuerySet, place: str, need: Need) -> list[_Candidate]:
+    """The candidates' languages, stages, times and confirmation date, and, when the need has
+    words, which of their terms each holds in its title and body (read from its search entry
+    in the same query)."""
+    fields = list(VALUES)
     if need.query:
         entry = Entry.objects.filter(type=OFFERING, object_id=OuterRef("pk"))
         queryset = queryset.annotate(
@@ -611,16 +716,7 @@ def _candidates(queryset: QuerySet, place: str, need: Need) -> list[_Candidate]:
     candidates = []
     for row in _fetched(queryset, *fields):
         pk, languages, stages, times, confirmed_on = row[:5]
-        here = place != "municipality" or bool(row[5])
-        where = place if place != "municipality" or here else "region"
-        candidate = _Candidate(
-            pk,
-            where,
-            languages,
-            stages,
-            times,
-            str(confirmed_on),
-        )
+        candidate = _Candidate(pk, place, languages, stages, times, str(confirmed_on))
         if pattern is not None and row[-2] is not None:
             candidate.title_terms = set(pattern.findall(row[-2]))
             candidate.body_terms = set(pattern.findall(row[-1] or ""))
@@ -715,7 +811,7 @@ def _ranked(candidates: list[_Candidate], need: Need, ids_query, limit: int) -> 
     if not candidates:
         return []
     by_pk = {c.pk: c for c in candidates}
-    if need.groups:
+    if need.groups and ids_query is not None:
         _add_groups(by_pk, ids_query)
     if need.query:
         _analyse_unindexed(candidates, need.query)
@@ -842,13 +938,12 @@ def guidance_search(need: Need, *, limit: int = RESULT_LIMIT) -> GuidanceResults
         queryset = Offering.objects.filter(pk__in=ids, archived=False)
         chosen = _ranked(_candidates(queryset, "anywhere", need), need, ids, limit)
         return GuidanceResults(need=need, results=_results(chosen, need, nearby=False))
-    queryset = _municipality_queryset(municipality)
-    candidates = _candidates(queryset, "municipality", need)
-    chosen = _ranked(candidates, need, queryset.values("pk"), limit)
+    candidates = _from_known(_known_candidates(municipality, "municipality"), need)
+    chosen = _ranked(candidates, need, None, limit)
     if chosen:
         return GuidanceResults(need=need, results=_results(chosen, need, nearby=False))
-    queryset = _nearby_queryset(municipality)
-    chosen = _ranked(_candidates(queryset, "nearby", need), need, queryset.values("pk"), limit)
+    candidates = _from_known(_known_candidates(municipality, "nearby"), need)
+    chosen = _ranked(candidates, need, None, limit)
     return GuidanceResults(
         need=need, results=_results(chosen, need, nearby=True), nearby=bool(chosen)
     )

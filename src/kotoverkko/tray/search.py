@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from kotoverkko.common.cache import public_pages_changed
 from kotoverkko.search.index import EntryData, register_source
 from kotoverkko.search.models import Entry
 from kotoverkko.search.sources import follow_model, in_chunks, texts_by_language
@@ -83,5 +84,8 @@ def register() -> None:
         entries=_offering_entries,
         entry_for=_offering_entry_for,
         count=lambda: Offering.objects.filter(archived=False).count(),
+        # Guidance keeps each municipality's candidates until public content changes: a
+        # rebuilt entry is such a change.
+        refreshed=lambda _object_id: public_pages_changed(),
     )
     follow_model(Offering, OFFERING)
