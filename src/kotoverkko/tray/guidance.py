@@ -14,6 +14,8 @@ fits, the other municipalities of the same region follow, marked as nearby. With
 municipality, the words find their candidates through the search index.
 """
 
+import heapq
+import json
 import re
 import threading
 from collections import OrderedDict
@@ -602,9 +604,9 @@ class _Known:
 
     pk: int
     place: str
-    languages: str | list[str]
-    stages: str | list[str]
-    times: str | list[str]
+    languages: frozenset[str]
+    stages: frozenset[str]
+    times: frozenset[str]
     confirmed_on: str
     groups: frozenset[str]
     title_terms: frozenset[str] | None
@@ -645,9 +647,9 @@ def _known_read(queryset: QuerySet, place: str) -> list[_Known]:
             _Known(
                 pk,
                 where,
-                languages,
-                stages,
-                times,
+                _code_set(languages),
+                _code_set(stages),
+                _code_set(times),
                 str(confirmed_on),
                 frozenset(groups.get(pk, ())),
                 None if title is None else frozenset(title.split()),
@@ -655,6 +657,15 @@ def _known_read(queryset: QuerySet, place: str) -> list[_Known]:
             )
         )
     return known
+
+
+def _code_set(codes: str | list[str] | None) -> frozenset[str]:
+    """A JSON list of codes as the database gives it (text, or a list already decoded)."""
+    if not codes:
+        return frozenset()
+    if isinstance(codes, str):
+        codes = json.loads(codes)
+    return frozenset(codes)
 
 
 def _known_candidates(municipality: Municipality, place: str) -> list[_Known]:
@@ -680,24 +691,67 @@ def known_candidates_forget() -> None:
         _known.clear()
 
 
-def _from_known(known: list[_Known], need: Need) -> list[_Candidate]:
-    candidates = []
-    terms = need.query.terms if need.query else frozenset()
+def _known_score(item: _Known, need: Need) -> float:
+    """The score _score gives, without building a candidate: most of a city's offerings are
+    only looked at to be left out."""
+    score = 0.0
+    if need.languages and not item.languages.isdisjoint(need.languages):
+        score += LANGUAGE_WEIGHT
+    if need.groups:
+        if not item.groups.isdisjoint(need.groups):
+            score += GROUP_WEIGHT
+        elif EVERYONE in item.groups:
+            score += EVERYONE_WEIGHT
+    if need.stages and not item.stages.isdisjoint(need.stages):
+        score += STAGE_WEIGHT
+    if need.times and not item.times.isdisjoint(need.times):
+        score += TIME_WEIGHT
+    if need.query and item.title_terms is not None:
+        for word in need.query.words:
+            if _word_found(word, item.title_terms):
+                score += TITLE_WORD_WEIGHT
+            elif _word_found(word, item.body_terms):
+                score += BODY_WORD_WEIGHT
+    return score
+
+
+def _candidate_of(item: _Known, need: Need) -> _Candidate:
+    candidate = _Candidate(
+        item.pk,
+        item.place,
+        list(item.languages),
+        list(item.stages),
+        list(item.times),
+        item.confirmed_on,
+        set(item.groups),
+    )
+    if need.query and item.title_terms is not None:
+        terms = need.query.terms
+        candidate.title_terms = set(item.title_terms & terms)
+        candidate.body_terms = set(item.body_terms & terms)
+    return candidate
+
+
+def _ranked_known(known: list[_Known], need: Need, limit: int) -> list[_Candidate]:
+    """_ranked over kept candidates: scored as they are, and only the best made candidates
+    (with their reasons). Offerings without a search entry yet go the long way."""
+    criteria = need.has_criteria
+    scored = []
+    unindexed = []
     for item in known:
-        candidate = _Candidate(
-            item.pk,
-            item.place,
-            item.languages,
-            item.stages,
-            item.times,
-            item.confirmed_on,
-            set(item.groups),
-        )
-        if need.query and item.title_terms is not None:
-            candidate.title_terms = set(item.title_terms & terms)
-            candidate.body_terms = set(item.body_terms & terms)
-        candidates.append(candidate)
-    return candidates
+        if need.query and item.title_terms is None:
+            unindexed.append(_candidate_of(item, need))
+            continue
+        score = _known_score(item, need)
+        if score > 0 or not criteria:
+            scored.append((score + PLACE_WEIGHTS[item.place], item.confirmed_on, item.pk, item))
+    best = heapq.nlargest(limit, scored, key=lambda row: row[:3])
+    chosen = [_candidate_of(row[3], need) for row in best]
+    for candidate in chosen:
+        _score(candidate, need)
+    if unindexed:
+        chosen = _ranked(chosen + unindexed, need, None, limit)
+    return chosen
 
 
 def _candidates(queryset: QuerySet, place: str, need: Need) -> list[_Candidate]:
@@ -938,12 +992,10 @@ def guidance_search(need: Need, *, limit: int = RESULT_LIMIT) -> GuidanceResults
         queryset = Offering.objects.filter(pk__in=ids, archived=False)
         chosen = _ranked(_candidates(queryset, "anywhere", need), need, ids, limit)
         return GuidanceResults(need=need, results=_results(chosen, need, nearby=False))
-    candidates = _from_known(_known_candidates(municipality, "municipality"), need)
-    chosen = _ranked(candidates, need, None, limit)
+    chosen = _ranked_known(_known_candidates(municipality, "municipality"), need, limit)
     if chosen:
         return GuidanceResults(need=need, results=_results(chosen, need, nearby=False))
-    candidates = _from_known(_known_candidates(municipality, "nearby"), need)
-    chosen = _ranked(candidates, need, None, limit)
+    chosen = _ranked_known(_known_candidates(municipality, "nearby"), need, limit)
     return GuidanceResults(
         need=need, results=_results(chosen, need, nearby=True), nearby=bool(chosen)
     )
