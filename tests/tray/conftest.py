@@ -1,6 +1,8 @@
 """Fixtures shared by the tray's tests: two organisations in Lapland with their editors, a
 network whose area is Kemi and Tornio, and its coordinator."""
 
+import importlib
+
 import pytest
 
 from tests.factories import (
@@ -18,6 +20,24 @@ def _static_root(settings, tmp_path):
     """WhiteNoise warns (an error here) when the collected static files are missing."""
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir(exist_ok=True)
+
+
+@pytest.fixture
+def reference_data():
+    """The code lists and the tray's vocabularies, which the migrations load and a
+    transactional test's flush empties: browser tests that follow another one load them
+    again."""
+    from django.apps import apps
+    from django.core.management import call_command
+
+    from kotoverkko.codelists.models import Municipality
+    from kotoverkko.tray.models import Category
+
+    if not Municipality.objects.exists():
+        call_command("load_code_lists", verbosity=0)
+    if not Category.objects.exists():
+        vocabularies = importlib.import_module("kotoverkko.tray.migrations.0002_vocabularies")
+        vocabularies.vocabularies_load(apps, None)
 
 
 @pytest.fixture

@@ -23,7 +23,8 @@ from tests.tray.factories import OfferingFactory, category
 pytestmark = [
     pytest.mark.browser,
     # The live server needs committed rows, and the pages need the code lists.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
 ]
 
 PASSWORD = "salasana-123"

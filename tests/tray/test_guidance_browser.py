@@ -12,10 +12,10 @@ from tests.tray.factories import OfferingFactory
 
 pytestmark = [
     pytest.mark.browser,
-    # The live server needs committed rows; the code lists and the tray's vocabularies come back
-    # from the serialized copy after each flush.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("voikko"),
+    # The live server needs committed rows; the code lists and the tray's vocabularies are
+    # loaded again after an earlier test's flush (reference_data).
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data", "voikko"),
 ]
 
 _static_root_exists = browser_fixtures._static_root_exists

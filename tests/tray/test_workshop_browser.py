@@ -17,9 +17,10 @@ from tests.factories import NetworkFactory, OrganisationFactory, coordinator_of,
 
 pytestmark = [
     pytest.mark.browser,
-    # The live server needs committed rows; the code lists and the tray's vocabularies come back
-    # from the serialized copy after each flush.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The live server needs committed rows; the code lists and the tray's vocabularies are
+    # loaded again after an earlier test's flush (reference_data).
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
 ]
 
 PASSWORD = "salasana-123"

@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("<int:pk>/summary/", views.workshop_summary, name="workshop_summary"),
     path("<int:pk>/summary.xlsx", views.workshop_summary_xlsx, name="workshop_summary_xlsx"),
+    path("<int:pk>/summary.pdf", views.workshop_summary_pdf, name="workshop_summary_pdf"),
     path("link/<str:token>/", views.invitation_fill, name="workshop_fill"),
     path(
         "link/<str:token>/offerings/<int:offering_id>/",

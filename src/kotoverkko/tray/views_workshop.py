@@ -11,13 +11,15 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kotoverkko.common.forms import apply_service_errors
+from kotoverkko.common.uploads import attachment_header
 
-from . import services
+from . import pdf, services
 from . import workshop as workshops
 from .forms_workshop import (
     FollowUpForm,
@@ -270,6 +272,18 @@ def workshop_summary_xlsx(request, pk: int):
     )
     name = slugify(workshop.title) or "workshop"
     response["Content-Disposition"] = f'attachment; filename="{name}-{workshop.date}.xlsx"'
+    return response
+
+
+@login_required
+def workshop_summary_pdf(request, pk: int):
+    workshop = workshops.workshop_get_for_manage(workshop_id=pk, user=request.user)
+    content = pdf.workshop_summary_pdf(workshop=workshop)
+    response = HttpResponse(content, content_type="application/pdf")
+    name = slugify(workshop.title, allow_unicode=True) or "workshop"
+    response["Content-Disposition"] = attachment_header(f"{name}-{workshop.date}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 
