@@ -25,6 +25,7 @@ from kotoverkko.common.cache import public_pages_changed
 from kotoverkko.mailing.services import mail_is_suppressed, message_queue
 from kotoverkko.network.models import Membership, Network, Organisation, Person
 from kotoverkko.network.roles import NetworkTree
+from kotoverkko.network.selectors import coordinators_by_network
 
 from . import ical
 from .checklists import template_for
@@ -466,7 +467,7 @@ def checklist_remind_overdue(*, today: date | None = None) -> int:
         .order_by("event__starts_at", "due_on")
     )
     items = list(items)
-    coordinators = _coordinators_by_network({item.event.network_id for item in items})
+    coordinators = coordinators_by_network({item.event.network_id for item in items})
     by_recipient: dict[int, tuple[Person, list[ChecklistItem]]] = {}
     for item in items:
         recipients = [item.owner] if item.owner else coordinators[item.event.network_id]
@@ -486,28 +487,6 @@ def checklist_remind_overdue(*, today: date | None = None) -> int:
             sent += 1
         ChecklistItem.objects.filter(pk__in=[i.pk for i in items]).update(reminded_on=today)
     return sent
-
-
-def _coordinators_by_network(network_ids: set[int]) -> dict[int, list[Person]]:
-    """The active coordinators of each network or of one above it, in two queries."""
-    tree = NetworkTree.load()
-    chains = {network_id: tree.ancestors(network_id) for network_id in network_ids}
-    above = {ancestor for chain in chains.values() for ancestor in chain}
-    by_network: dict[int, dict[int, Person]] = {}
-    memberships = Membership.objects.filter(
-        network_id__in=above,
-        role=Membership.Role.COORDINATOR,
-        status=Membership.Status.ACTIVE,
-    ).select_related("person")
-    for membership in memberships:
-        by_network.setdefault(membership.network_id, {})[membership.person_id] = membership.person
-    result = {}
-    for network_id, chain in chains.items():
-        people: dict[int, Person] = {}
-        for ancestor in chain:
-            people.update(by_network.get(ancestor, {}))
-        result[network_id] = list(people.values())
-    return result
 
 
 # Agenda -------------------------------------------------------------------------------------

@@ -9,11 +9,6 @@ from kotoverkko.network.models import Network, Organisation
 
 from .models import LANGUAGE_CHOICES, Document
 
-LANGUAGE_NAMES = {
-    "fi": gettext_lazy("in Finnish"),
-    "sv": gettext_lazy("in Swedish"),
-    "en": gettext_lazy("in English"),
-}
 KIND_LABELS = {
     "pdf": "PDF",
     "pptx": "PowerPoint",

@@ -7,16 +7,9 @@ from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 
 from kotoverkko.network.models import Membership, Network, Organisation
 from kotoverkko.network.roles import NetworkTree, roles_for
+from kotoverkko.search.selectors import visible_network_ids
 
 from .models import Document
-
-
-def visible_network_ids(user) -> frozenset[int] | None:
-    """The networks whose members-only documents the user sees; None for all."""
-    if user is not None and user.is_active and user.is_superuser:
-        return None
-    roles = roles_for(user)
-    return frozenset(roles.member_of | roles.coordinates)
 
 
 def document_list_visible(*, user) -> QuerySet[Document]:

@@ -34,6 +34,10 @@ def _may_view(user, document: Document) -> bool:
     return document.is_public or user_can(user, "document.view", document)
 
 
+class _LoginNeeded(Exception):
+    """A members-only document asked for by an anonymous visitor (see _viewing)."""
+
+
 def _document_or_404(request, pk: int) -> Document:
     """A document the user may see. Members-only documents send anonymous visitors to log in
     and look missing to everyone else."""
@@ -45,10 +49,6 @@ def _document_or_404(request, pk: int) -> Document:
             raise _LoginNeeded
         raise Http404
     return document
-
-
-class _LoginNeeded(Exception):
-    pass
 
 
 def _viewing(view):
@@ -115,16 +115,17 @@ def _paragraphs(text: str) -> list[str]:
 def document_detail(request, pk: int):
     document = _document_or_404(request, pk)
     user = request.user
+    may_change = user_can(user, "document.change", document)
     context = {
         "document": document,
         "kind": KIND_LABELS.get(document.kind, ""),
         "reason": REASONS.get(document.extraction_reason, ""),
         "transcript": _paragraphs(document.text),
         "similar": similar_for(type=DOCUMENT, object_id=document.pk, user=user),
-        "may_change": user_can(user, "document.change", document),
-        "may_read_again": document.has_file
-        and document.extraction == Document.Extraction.FAILED
-        and user_can(user, "document.change", document),
+        "may_change": may_change,
+        "may_read_again": may_change
+        and document.has_file
+        and document.extraction == Document.Extraction.FAILED,
         "event_visible": document.event is not None
         and (document.event.is_public or user_can(user, "event.view", document.event)),
     }

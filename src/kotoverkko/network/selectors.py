@@ -467,3 +467,25 @@ def membership_list_managed(
 
 def membership_get(*, pk: int) -> Membership:
     return Membership.objects.select_related("network", "person__user").get(pk=pk)
+
+
+def coordinators_by_network(network_ids: set[int]) -> dict[int, list[Person]]:
+    """The active coordinators of each network or of one above it, in two queries."""
+    tree = NetworkTree.load()
+    chains = {network_id: tree.ancestors(network_id) for network_id in network_ids}
+    above = {ancestor for chain in chains.values() for ancestor in chain}
+    by_network: dict[int, dict[int, Person]] = {}
+    memberships = Membership.objects.filter(
+        network_id__in=above,
+        role=Membership.Role.COORDINATOR,
+        status=Membership.Status.ACTIVE,
+    ).select_related("person")
+    for membership in memberships:
+        by_network.setdefault(membership.network_id, {})[membership.person_id] = membership.person
+    result = {}
+    for network_id, chain in chains.items():
+        people: dict[int, Person] = {}
+        for ancestor in chain:
+            people.update(by_network.get(ancestor, {}))
+        result[network_id] = list(people.values())
+    return result

@@ -20,8 +20,9 @@ from kotoverkko.common.audit import audit_record
 from kotoverkko.common.permissions import require
 from kotoverkko.common.spreadsheets import write_xlsx
 from kotoverkko.mailing.services import message_queue
-from kotoverkko.network.models import Membership, Network, Organisation, Person
+from kotoverkko.network.models import Network, Organisation, Person
 from kotoverkko.network.roles import NetworkTree, roles_for
+from kotoverkko.network.selectors import coordinators_by_network
 
 from .languages import language_name
 from .models import Category, FollowUp, Offering, Wish, Workshop, WorkshopInvitation
@@ -523,28 +524,6 @@ def follow_up_get(*, workshop: Workshop, follow_up_id: int) -> FollowUp:
     return follow_up
 
 
-def _coordinators(network_ids: set[int]) -> dict[int, list[Person]]:
-    """The active coordinators of each network or of one above it."""
-    tree = NetworkTree.load()
-    chains = {network_id: tree.ancestors(network_id) for network_id in network_ids}
-    above = {ancestor for chain in chains.values() for ancestor in chain}
-    found: dict[int, dict[int, Person]] = {}
-    memberships = Membership.objects.filter(
-        network_id__in=above,
-        role=Membership.Role.COORDINATOR,
-        status=Membership.Status.ACTIVE,
-    ).select_related("person")
-    for membership in memberships:
-        found.setdefault(membership.network_id, {})[membership.person_id] = membership.person
-    result: dict[int, list[Person]] = {}
-    for network_id, chain in chains.items():
-        people: dict[int, Person] = {}
-        for ancestor in chain:
-            people.update(found.get(ancestor, {}))
-        result[network_id] = list(people.values())
-    return result
-
-
 def follow_up_remind_due(*, today: date | None = None) -> int:
     """E-mail the people responsible for follow-up actions due within REMIND_DAYS_BEFORE days
     or overdue, at most once a day; an action without an address goes to the network's
@@ -558,7 +537,7 @@ def follow_up_remind_due(*, today: date | None = None) -> int:
         .select_related("workshop__network", "workshop__municipality")
         .order_by("due_on", "pk")
     )
-    coordinators = _coordinators({item.workshop.network_id for item in items})
+    coordinators = coordinators_by_network({item.workshop.network_id for item in items})
     emails = {item.who_email for item in items if item.who_email}
     people = {
         person.email.lower(): person
